@@ -1,0 +1,129 @@
+"""Whole-document extraction: each page from its text layer, or through OCR when it has none."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageSequence
+
+from jobs.extraction import detect, ocr, pdf
+from jobs.extraction.types import ExtractionError, Page
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_pages: int = 200
+    # A page whose text layer has fewer printable characters than this is OCR'd instead.
+    min_text_chars: int = 16
+    ocr_dpi: int = 300
+    # Largest bitmap OCR may work on; also Pillow's decompression-bomb ceiling for images.
+    max_pixels: int = 60_000_000
+    lang: str = "eng"
+
+
+def count_pages(path: Path, *, content_type: str) -> int:
+    """Number of pages without extracting anything."""
+    if content_type == detect.PDF:
+        document = pdf.open_pdf(path)
+        try:
+            return len(document)
+        finally:
+            document.close()
+    with _open_image(path, max_pixels=Limits().max_pixels) as image:
+        return getattr(image, "n_frames", 1)
+
+
+def extract_pages(path: Path, *, content_type: str, limits: Limits) -> Iterator[Page | int]:
+    """Yield the page count first, then each page as it is extracted.
+
+    Raises :class:`ExtractionError` for files that cannot be read.
+    """
+    if content_type == detect.PDF:
+        yield from _pdf_pages(path, limits)
+    elif content_type in detect.SUPPORTED_TYPES:
+        yield from _image_pages(path, limits)
+    else:
+        raise ExtractionError("unsupported_type", f"Cannot extract {content_type!r} files.")
+
+
+def _pdf_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
+    document = pdf.open_pdf(path)
+    try:
+        try:
+            total = len(document)
+        except Exception as exc:  # pdfium reports broken page trees only here
+            raise ExtractionError("corrupt_file", f"The PDF page tree is broken: {exc}.") from exc
+        if total == 0:
+            raise ExtractionError("empty_document", "The PDF has no pages.")
+        if total > limits.max_pages:
+            raise ExtractionError(
+                "too_many_pages",
+                f"The document has {total} pages; the limit is {limits.max_pages}.",
+            )
+        yield total
+        for index in range(total):
+            try:
+                page = document[index]
+            except Exception as exc:
+                raise ExtractionError(
+                    "corrupt_file", f"Page {index + 1} cannot be read: {exc}."
+                ) from exc
+            try:
+                layer = pdf.text_layer(page, number=index + 1)
+                printable = sum(1 for c in layer.text if not c.isspace())
+                if printable >= limits.min_text_chars:
+                    yield layer
+                    continue
+                image = pdf.render_page(page, dpi=limits.ocr_dpi, max_pixels=limits.max_pixels)
+                scanned = ocr.ocr_image(image, number=index + 1, lang=limits.lang)
+                # Boxes are normalised, so the page keeps its size in points.
+                scanned.width, scanned.height, scanned.unit = layer.width, layer.height, "pt"
+                if not scanned.words and layer.words:
+                    yield layer
+                else:
+                    yield scanned
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+def _open_image(path: Path, *, max_pixels: int) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            image.load()
+        return image
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ExtractionError(
+            "image_too_large", f"The image has more than {max_pixels} pixels."
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ExtractionError("corrupt_file", f"The image cannot be decoded: {exc}.") from exc
+
+
+def _image_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
+    with _open_image(path, max_pixels=limits.max_pixels) as image:
+        total = getattr(image, "n_frames", 1)
+        if total > limits.max_pages:
+            raise ExtractionError(
+                "too_many_pages",
+                f"The document has {total} pages; the limit is {limits.max_pages}.",
+            )
+        yield total
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            try:
+                frame.load()
+                if frame.width < 1 or frame.height < 1:
+                    raise ExtractionError("corrupt_file", f"Page {index + 1} is empty.")
+                page = ocr.ocr_image(frame.copy(), number=index + 1, lang=limits.lang)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise ExtractionError(
+                    "corrupt_file", f"Page {index + 1} cannot be decoded: {exc}."
+                ) from exc
+            yield page

