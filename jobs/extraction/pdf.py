@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from jobs.extraction.types import ExtractionError, Page, Word
+from jobs.extraction.types import Box, ExtractionError, Page, Word
 
 # pdfium's FPDF_GetLastError() codes.
 _ERR_FORMAT = 3
@@ -28,10 +28,12 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
 
 def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
     """Words of a page's text layer with boxes normalised to its crop box."""
-    left, bottom, right, top = page.get_cropbox()
+    # get_bbox() is the visible page area with inherited boxes resolved, in unrotated space.
+    left, bottom, right, top = page.get_bbox()
     width, height = right - left, top - bottom
     if width <= 0 or height <= 0:
         raise ExtractionError("corrupt_file", f"Page {number} has an empty page box.")
+    rotation = page.get_rotation() % 360
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -50,7 +52,7 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
                 words.append(
                     Word(
                         text="".join(current),
-                        box=(_clip(x0), _clip(y0), _clip(x1), _clip(y1)),
+                        box=_rotate((_clip(x0), _clip(y0), _clip(x1), _clip(y1)), rotation),
                         confidence=1.0,
                         line=line,
                     )
@@ -82,6 +84,8 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
     finally:
         textpage.close()
     clean = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if rotation in (90, 270):
+        width, height = height, width
     return Page(
         number=number,
         width=float(width),
@@ -95,7 +99,7 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
 
 
 def render_page(page: pdfium.PdfPage, *, dpi: int, max_pixels: int) -> Image.Image:
-    """Render a page to a PIL image at ``dpi``, lowered if the bitmap would exceed ``max_pixels``."""
+    """Render a page at ``dpi``, lowered if the bitmap would exceed ``max_pixels``."""
     width, height = page.get_size()
     scale = dpi / 72.0
     pixels = width * scale * height * scale
@@ -108,6 +112,18 @@ def render_page(page: pdfium.PdfPage, *, dpi: int, max_pixels: int) -> Image.Ima
         return bitmap.to_pil()
     finally:
         bitmap.close()
+
+
+def _rotate(box: Box, rotation: int) -> Box:
+    """Map a normalised box on the unrotated page to the page as displayed (/Rotate)."""
+    x0, y0, x1, y1 = box
+    if rotation == 90:
+        x0, y0, x1, y1 = 1 - y1, x0, 1 - y0, x1
+    elif rotation == 180:
+        x0, y0, x1, y1 = 1 - x1, 1 - y1, 1 - x0, 1 - y0
+    elif rotation == 270:
+        x0, y0, x1, y1 = y0, 1 - x1, y1, 1 - x0
+    return (x0, y0, x1, y1)
 
 
 def _clip(value: float) -> float:

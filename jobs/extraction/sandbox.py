@@ -58,7 +58,9 @@ def extract_sandboxed(
     }
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
         "OMP_THREAD_LIMIT": "1",
     }
     process = subprocess.Popen(
@@ -80,7 +82,9 @@ def extract_sandboxed(
     timer.daemon = True
     timer.start()
     stderr_chunks: list[bytes] = []
-    drain = threading.Thread(target=lambda: stderr_chunks.append(process.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    drain = threading.Thread(
+        target=lambda: stderr_chunks.append(process.stderr.read()), daemon=True
+    )  # type: ignore[union-attr]
     drain.start()
     pages: list[Page] = []
     total = 0

@@ -1,0 +1,57 @@
+"""Writes for services and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from docplatform.keys import generate_key, hash_key
+from docplatform.models import ApiKey, Service
+
+# last_used_at is informative; writing it on every request would serialise all requests on
+# SQLite's single writer.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def service_create(
+    *, name: str, kind: str = Service.Kind.TEXT, settings_json: dict | None = None
+) -> Service:
+    service = Service(name=name, kind=kind, settings=settings_json or {})
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def api_key_create(
+    *, service: Service, name: str, expires_at: datetime | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key; return it with its plaintext, which is not stored and is shown once."""
+    generated = generate_key()
+    key = ApiKey.objects.create(
+        service=service,
+        name=name,
+        prefix=generated.prefix,
+        hashed_key=hash_key(generated.raw, iterations=settings.DOCPLATFORM_API_KEY_HASH_ITERATIONS),
+        expires_at=expires_at,
+    )
+    return key, generated.raw
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record that a key was used, at most once per minute per key."""
+    now = timezone.now()
+    if api_key.last_used_at and now - api_key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now

@@ -1,0 +1,211 @@
+"""Settings for the document platform: one module, driven by DOCPLATFORM_* environment variables.
+
+Defaults are safe for a single machine: SQLite in WAL mode, the django-q2 ORM broker on the
+same database, DEBUG off, a secret key generated into the data directory on first run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docplatform.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    secret_key_from,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("DOCPLATFORM_DATA_DIR", BASE_DIR / "data")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DOCPLATFORM_DEBUG", False)
+SECRET_KEY = secret_key_from(DATA_DIR)
+ALLOWED_HOSTS = env_list("DOCPLATFORM_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DOCPLATFORM_CSRF_TRUSTED_ORIGINS", [])
+
+# Behind TLS (DOCPLATFORM_HTTPS=1) every transport setting `check --deploy` asks for is on.
+HTTPS = env_bool("DOCPLATFORM_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS and env_bool("DOCPLATFORM_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("DOCPLATFORM_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DOCPLATFORM_HSTS_PRELOAD", True)
+if env_bool("DOCPLATFORM_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_q",
+    "docplatform",
+    "jobs",
+    "review",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "docplatform.urls"
+WSGI_APPLICATION = "docplatform.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite on local disk: WAL lets the web server read while the worker writes, IMMEDIATE
+# transactions take the write lock up front (no deadlocked upgrades), and the busy timeout
+# makes writers queue instead of failing with "database is locked".
+DATABASE_PATH = env_path("DOCPLATFORM_DB_PATH", DATA_DIR / "db.sqlite3")
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATABASE_PATH,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DOCPLATFORM_DB_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        # A file, not :memory:, so a real worker process can share the test database.
+        "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("DOCPLATFORM_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env_path("DOCPLATFORM_STATIC_ROOT", DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = env_path("DOCPLATFORM_MEDIA_ROOT", DATA_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Documents and extraction -------------------------------------------------------------
+DOCPLATFORM_MAX_UPLOAD_BYTES = env_int("DOCPLATFORM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+DOCPLATFORM_MAX_PAGES = env_int("DOCPLATFORM_MAX_PAGES", 200)
+DOCPLATFORM_OCR_DPI = env_int("DOCPLATFORM_OCR_DPI", 300)
+DOCPLATFORM_OCR_LANG = env_str("DOCPLATFORM_OCR_LANG", "eng")
+DOCPLATFORM_EXTRACTION_SECONDS = env_int("DOCPLATFORM_EXTRACTION_SECONDS", 240)
+DOCPLATFORM_EXTRACTION_MEMORY_MB = env_int("DOCPLATFORM_EXTRACTION_MEMORY_MB", 2048)
+DOCPLATFORM_RESULT_TTL_SECONDS = env_int("DOCPLATFORM_RESULT_TTL_SECONDS", 24 * 3600)
+# A job is failed for good after this many claims (crashes included).
+DOCPLATFORM_JOB_MAX_ATTEMPTS = env_int("DOCPLATFORM_JOB_MAX_ATTEMPTS", 3)
+# API key hashing: PBKDF2-SHA256 rounds. Keys carry 256 random bits, so this guards a stolen
+# database against offline guessing of weaker keys without costing much per request.
+DOCPLATFORM_API_KEY_HASH_ITERATIONS = env_int("DOCPLATFORM_API_KEY_HASH_ITERATIONS", 10_000)
+
+# --- Queue (django-q2) ------------------------------------------------------------------------
+# The job row is the truth; the queue only delivers job ids. retry must exceed the time a task
+# can spend in the cluster before it finishes, or it is delivered twice:
+# retry >= (ceil(queue_limit / workers) + 2) * timeout.
+Q_WORKERS = env_int("DOCPLATFORM_WORKERS", 2)
+Q_TIMEOUT = DOCPLATFORM_EXTRACTION_SECONDS + 60
+Q_CLUSTER = {
+    "name": "docplatform",
+    "orm": "default",
+    "workers": Q_WORKERS,
+    "queue_limit": Q_WORKERS,
+    "bulk": 1,
+    "poll": env_int("DOCPLATFORM_Q_POLL", 1),
+    "timeout": Q_TIMEOUT,
+    "retry": 4 * Q_TIMEOUT,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "save_limit": 100,
+    "recycle": 50,
+    "max_rss": 600_000,
+    "catch_up": False,
+    "scheduler": True,
+    "label": "Queue",
+    "sync": env_bool("DOCPLATFORM_Q_SYNC", False),
+}
+
+# --- API -------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.JSONParser",
+    ],
+    "EXCEPTION_HANDLER": "docplatform.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Document platform API",
+    "DESCRIPTION": "Submit documents for asynchronous extraction and read back the results.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DOCPLATFORM_LOG_LEVEL", "INFO")},
+}

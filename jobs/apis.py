@@ -1,0 +1,210 @@
+"""The asynchronous inference API, on myBiros' paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from docplatform.authentication import ApiKeyAuthentication
+from docplatform.errors import NotFound, PayloadTooLarge, Unprocessable
+from docplatform.models import Service
+from jobs import selectors, services
+from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
+from jobs.models import Job
+from jobs.serializers import (
+    DocumentSerializer,
+    ErrorResponseSerializer,
+    JobSerializer,
+    PredictInputSerializer,
+    PredictOutputSerializer,
+    document_url,
+    job_url,
+)
+
+ERRORS = {
+    401: ErrorResponseSerializer,
+    404: ErrorResponseSerializer,
+    422: ErrorResponseSerializer,
+}
+# Multipart framing around the file: a request longer than the file limit plus this is refused
+# before its body is read.
+MULTIPART_SLACK = 64 * 1024
+
+
+class ServiceApi(APIView):
+    """Base for endpoints under ``/service/<service_id>/``, authenticated by ``x-api-key``.
+
+    A key only sees its own service: any other service id, existing or not, is a 404.
+    """
+
+    authentication_classes = [ApiKeyAuthentication]
+
+    def service(self, request: Request, service_id: str) -> Service:
+        service = request.auth.service
+        if service.public_id != service_id:
+            raise NotFound("No such service.", code="service_not_found")
+        return service
+
+
+class JobPredictApi(ServiceApi):
+    @extend_schema(
+        operation_id="async_predict",
+        summary="Submit a document for asynchronous extraction",
+        request={"multipart/form-data": PredictInputSerializer},
+        responses={200: PredictOutputSerializer, 413: ErrorResponseSerializer, **ERRORS},
+    )
+    def post(self, request: Request, service_id: str) -> Response:
+        service = self.service(request, service_id)
+        limit = settings.DOCPLATFORM_MAX_UPLOAD_BYTES
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > limit + MULTIPART_SLACK:
+            raise PayloadTooLarge(_too_large(limit), param="file")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Unprocessable(
+                "Send the document as the multipart form field 'file'.",
+                code="file_missing",
+                param="file",
+            )
+        if not upload.size:
+            raise Unprocessable("The file is empty.", code="file_empty", param="file")
+        if upload.size > limit:
+            raise PayloadTooLarge(_too_large(limit), param="file")
+        content_type = detect_content_type(_head(upload))
+        if content_type is None:
+            raise Unprocessable(
+                "Unsupported file type: send a PDF, PNG, JPEG, TIFF or WebP file.",
+                code="unsupported_file_type",
+                param="file",
+            )
+        form = PredictInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        job = services.job_create(
+            service=service,
+            api_key=request.auth,
+            upload=upload,
+            content_type=content_type,
+            alias=form.validated_data.get("alias", ""),
+        )
+        status_url = job_url(request, job)
+        body = {
+            "job": str(job.pk),
+            "resource": str(job.document.pk),
+            "status": job.status,
+            "status_url": status_url,
+            "resource_url": document_url(request, job.document),
+        }
+        return Response(body, status=status.HTTP_200_OK, headers={"Location": status_url})
+
+
+class JobDetailApi(ServiceApi):
+    @extend_schema(
+        operation_id="job_status",
+        summary="Read a job's status",
+        description="202 while the job is queued or processing, 200 once completed or failed.",
+        responses={200: JobSerializer, 202: JobSerializer, **ERRORS},
+    )
+    def get(self, request: Request, service_id: str, job_id: str) -> Response:
+        service = self.service(request, service_id)
+        job = selectors.job_get_for_service(service=service, job_id=job_id)
+        if job is None:
+            raise NotFound("No such job.", code="job_not_found")
+        code = status.HTTP_200_OK if job.is_finished else status.HTTP_202_ACCEPTED
+        return Response(JobSerializer(job, context={"request": request}).data, status=code)
+
+
+class JobCursorPagination(CursorPagination):
+    ordering = "-created_at"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class JobListApi(ServiceApi):
+    pagination_class = JobCursorPagination
+
+    @extend_schema(
+        operation_id="job_list",
+        summary="List this service's jobs, newest first",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Job.Status.values),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses={200: JobSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request, service_id: str) -> Response:
+        service = self.service(request, service_id)
+        wanted = request.query_params.get("status") or None
+        if wanted is not None and wanted not in Job.Status.values:
+            raise Unprocessable(
+                f"status must be one of {', '.join(Job.Status.values)}.",
+                code="invalid_status",
+                param="status",
+            )
+        jobs = selectors.job_list_for_service(service=service, status=wanted)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(jobs, request, view=self)
+        data = JobSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+
+INCLUDES = ("ocr", "service_fields")
+
+
+class DocumentDetailApi(ServiceApi):
+    @extend_schema(
+        operation_id="predicted_document",
+        summary="Read a predicted document",
+        description=(
+            "The document, its pages and its status; `include=ocr` adds page text with word "
+            "boxes, `include=service_fields` the extracted fields. Partial until the job "
+            "completes (202)."
+        ),
+        parameters=[
+            OpenApiParameter("include", OpenApiTypes.STR, many=True, enum=list(INCLUDES)),
+        ],
+        responses={200: DocumentSerializer, 202: DocumentSerializer, **ERRORS},
+    )
+    def get(self, request: Request, service_id: str, resource_id: str) -> Response:
+        service = self.service(request, service_id)
+        document = selectors.document_get_for_service(service=service, resource_id=resource_id)
+        if document is None:
+            raise NotFound("No such document.", code="document_not_found")
+        include = _includes(request)
+        data = DocumentSerializer(document, context={"request": request, "include": include}).data
+        code = status.HTTP_200_OK if document.job.is_finished else status.HTTP_202_ACCEPTED
+        return Response(data, status=code)
+
+
+def _includes(request: Request) -> set[str]:
+    wanted: set[str] = set()
+    for value in request.query_params.getlist("include"):
+        wanted.update(part.strip() for part in value.split(",") if part.strip())
+    unknown = wanted - set(INCLUDES)
+    if unknown:
+        raise Unprocessable(
+            f"Unknown include {sorted(unknown)[0]!r}; use {' or '.join(INCLUDES)}.",
+            code="invalid_include",
+            param="include",
+        )
+    return wanted
+
+
+def _head(upload: Any) -> bytes:
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    return head
+
+
+def _too_large(limit: int) -> str:
+    return f"The file is larger than the limit of {limit // (1024 * 1024)} MB."

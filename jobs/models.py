@@ -1,0 +1,89 @@
+"""Jobs (the processing of one upload) and the documents ("resources") they produce."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from docplatform.models import ApiKey, Service
+
+
+class Job(models.Model):
+    """One asynchronous extraction.
+
+    States: ``queued`` → ``processing`` → ``completed`` | ``failed``. A worker claims a job with
+    one conditional UPDATE that sets ``processing``, increments ``attempts``, sets a fresh
+    ``run_token`` and a lease; only the holder of that token may finish the job. A job whose
+    lease ran out (its worker died) can be claimed again until ``attempts`` reaches the limit.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    FINISHED = (Status.COMPLETED, Status.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="jobs")
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    run_token = models.UUIDField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["service", "-created_at"], name="job_service_created"),
+            models.Index(fields=["status", "created_at"], name="job_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    # The client's filename never reaches the file system.
+    ext = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"documents/{instance.created_at:%Y/%m}/{instance.id}/original.{ext}"
+
+
+class Document(models.Model):
+    """The uploaded file of a job and, once the job completes, what was extracted from it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="document")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="documents")
+    alias = models.CharField(max_length=255, blank=True, db_index=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename or self.id}"

@@ -1,0 +1,161 @@
+"""Output shapes of the inference API (also the source of the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from jobs.models import Document, Job
+
+
+def job_url(request: Request, job: Job) -> str:
+    return request.build_absolute_uri(
+        reverse("jobs:job-detail", args=[job.service.public_id, job.pk])
+    )
+
+
+def document_url(request: Request, document: Document) -> str:
+    return request.build_absolute_uri(
+        reverse("jobs:document-detail", args=[document.service.public_id, document.pk])
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    param = serializers.CharField(required=False)
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    error = ErrorSerializer()
+
+
+class PredictInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The document: PDF, PNG, JPEG, TIFF (multi-page too) or WebP."
+    )
+    alias = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, help_text="Your own reference."
+    )
+
+
+class PredictOutputSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    resource = serializers.UUIDField()
+    status = serializers.CharField()
+    status_url = serializers.URLField()
+    resource_url = serializers.URLField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    pages_done = serializers.IntegerField()
+    pages_total = serializers.IntegerField(allow_null=True)
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    job = serializers.UUIDField(source="pk")
+    resource = serializers.UUIDField(source="document.pk")
+    service = serializers.CharField(source="service.public_id")
+    status = serializers.CharField()
+    progress = serializers.SerializerMethodField()
+    attempts = serializers.IntegerField()
+    alias = serializers.CharField(source="document.alias")
+    filename = serializers.CharField(source="document.original_filename")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.SerializerMethodField()
+    status_url = serializers.SerializerMethodField()
+    resource_url = serializers.SerializerMethodField()
+
+    def get_progress(self, job: Job) -> dict[str, Any]:
+        return {"pages_done": job.pages_done, "pages_total": job.pages_total}
+
+    def get_error(self, job: Job) -> dict[str, str] | None:
+        if not job.error_code:
+            return None
+        return {"code": job.error_code, "message": job.error_message}
+
+    def get_status_url(self, job: Job) -> str:
+        return job_url(self.context["request"], job)
+
+    def get_resource_url(self, job: Job) -> str:
+        return document_url(self.context["request"], job.document)
+
+
+class PageSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    width = serializers.FloatField()
+    height = serializers.FloatField()
+    unit = serializers.CharField()
+    source = serializers.ChoiceField(choices=["text-layer", "ocr"])
+    confidence = serializers.FloatField(allow_null=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """A predicted document. ``ocr`` and ``service_fields`` appear when asked with ``include``."""
+
+    id = serializers.UUIDField(source="pk")
+    resource = serializers.UUIDField(source="pk")
+    job = serializers.UUIDField(source="job.pk")
+    service = serializers.CharField(source="service.public_id")
+    status = serializers.CharField(source="job.status")
+    alias = serializers.CharField()
+    filename = serializers.CharField(source="original_filename")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    page_count = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(source="job.completed_at", allow_null=True)
+    expires_at = serializers.DateTimeField(source="job.expires_at", allow_null=True)
+    error = serializers.SerializerMethodField()
+    pages = serializers.SerializerMethodField()
+    ocr = serializers.SerializerMethodField()
+    service_fields = serializers.SerializerMethodField()
+
+    def _include(self) -> set[str]:
+        return self.context.get("include", set())
+
+    def get_error(self, document: Document) -> dict[str, str] | None:
+        job = document.job
+        return {"code": job.error_code, "message": job.error_message} if job.error_code else None
+
+    def get_pages(self, document: Document) -> list[dict[str, Any]]:
+        pages = (document.result or {}).get("pages", [])
+        return [{k: v for k, v in page.items() if k not in ("text", "words")} for page in pages]
+
+    def get_ocr(self, document: Document) -> dict[str, Any] | None:
+        if "ocr" not in self._include() or document.result is None:
+            return None
+        result = document.result
+        return {
+            "text": result.get("text", ""),
+            "pages": [
+                {
+                    "number": page["number"],
+                    "source": page["source"],
+                    "text": page["text"],
+                    "words": page["words"],
+                }
+                for page in result.get("pages", [])
+            ],
+        }
+
+    def get_service_fields(self, document: Document) -> dict[str, Any] | None:
+        if "service_fields" not in self._include() or document.result is None:
+            return None
+        return document.result.get("fields", {})
+
+    def to_representation(self, instance: Document) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        include = self._include()
+        for optional in ("ocr", "service_fields"):
+            if optional not in include:
+                data.pop(optional)
+        return data

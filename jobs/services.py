@@ -1,0 +1,224 @@
+"""Writes for jobs and documents: submission, the worker's claim, progress, completion."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from docplatform.models import ApiKey, Service
+from jobs.extraction import ExtractionError
+from jobs.extraction.detect import EXTENSIONS
+from jobs.extraction.document import Limits
+from jobs.extraction.sandbox import SandboxLimits, extract_sandboxed
+from jobs.models import Document, Job
+from jobs.results import build_result
+
+logger = logging.getLogger(__name__)
+
+TASK = "jobs.tasks.job_process"
+
+
+def job_enqueue(*, job_id: uuid.UUID) -> None:
+    """Hand a job id to the queue once the current transaction commits.
+
+    Enqueueing before commit would let a worker look for a row it cannot see yet.
+    """
+    transaction.on_commit(lambda: async_task(TASK, str(job_id), group="jobs"))
+
+
+def job_create(
+    *,
+    service: Service,
+    api_key: ApiKey | None,
+    upload: UploadedFile,
+    content_type: str,
+    alias: str = "",
+) -> Job:
+    """Store an upload, insert its job and document, and queue the job. Extracts nothing."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(
+        service=service,
+        alias=alias,
+        original_filename=Path(upload.name or "").name[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+    )
+    document.file.save(f"original.{EXTENSIONS[content_type]}", upload, save=False)
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(service=service, api_key=api_key)
+            document.job = job
+            document.save()
+            job_enqueue(job_id=job.id)
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return job
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS + 60)
+
+
+def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
+    """Claim a job for this worker and return the run token, or None if there is nothing to do.
+
+    One conditional UPDATE: a duplicate delivery, a finished job or a job another worker holds
+    all match zero rows. A job that was claimed ``DOCPLATFORM_JOB_MAX_ATTEMPTS`` times
+    without finishing (its worker was killed each time) is failed here, so a file that crashes
+    workers cannot loop forever.
+    """
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.PROCESSING, lease_until__lt=now)
+    max_attempts = settings.DOCPLATFORM_JOB_MAX_ATTEMPTS
+    claimed = Job.objects.filter(claimable, pk=job_id, attempts__lt=max_attempts).update(
+        status=Job.Status.PROCESSING,
+        attempts=F("attempts") + 1,
+        run_token=token,
+        lease_until=now + _lease(),
+        started_at=Coalesce(F("started_at"), Value(now)),
+        pages_done=0,
+    )
+    if claimed:
+        return token
+    Job.objects.filter(claimable, pk=job_id, attempts__gte=max_attempts).update(
+        status=Job.Status.FAILED,
+        error_code="worker_crashed",
+        error_message=(
+            f"Processing was interrupted {max_attempts} times (the worker stopped or was "
+            "killed); the job will not be retried."
+        ),
+        completed_at=now,
+        expires_at=now + timedelta(seconds=settings.DOCPLATFORM_RESULT_TTL_SECONDS),
+        run_token=None,
+        lease_until=None,
+    )
+    return None
+
+
+def job_progress(*, job_id: uuid.UUID | str, run_token: uuid.UUID, done: int, total: int) -> None:
+    Job.objects.filter(pk=job_id, run_token=run_token, status=Job.Status.PROCESSING).update(
+        pages_done=done, pages_total=total
+    )
+
+
+@transaction.atomic
+def job_complete(
+    *, job_id: uuid.UUID | str, run_token: uuid.UUID, result: dict[str, Any], page_count: int
+) -> bool:
+    """Record a result. Only the run that holds ``run_token`` can; returns whether it did."""
+    now = timezone.now()
+    finished = Job.objects.filter(
+        pk=job_id, run_token=run_token, status=Job.Status.PROCESSING
+    ).update(
+        status=Job.Status.COMPLETED,
+        completed_at=now,
+        expires_at=now + timedelta(seconds=settings.DOCPLATFORM_RESULT_TTL_SECONDS),
+        pages_done=page_count,
+        pages_total=page_count,
+        lease_until=None,
+        error_code="",
+        error_message="",
+    )
+    if finished:
+        Document.objects.filter(job_id=job_id).update(result=result, page_count=page_count)
+    return bool(finished)
+
+
+def job_fail(*, job_id: uuid.UUID | str, run_token: uuid.UUID, code: str, message: str) -> bool:
+    """Fail a job for good with a machine-readable ``code``; fenced like :func:`job_complete`."""
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(pk=job_id, run_token=run_token, status=Job.Status.PROCESSING).update(
+            status=Job.Status.FAILED,
+            error_code=code,
+            error_message=message[:2000],
+            completed_at=now,
+            expires_at=now + timedelta(seconds=settings.DOCPLATFORM_RESULT_TTL_SECONDS),
+            lease_until=None,
+        )
+    )
+
+
+def job_process(*, job_id: uuid.UUID | str) -> None:
+    """Claim a job, extract its document in a sandboxed child process, and record the outcome.
+
+    Every failure ends in ``job_fail`` with a reason; nothing propagates to the queue, which
+    would otherwise redeliver a deterministic failure.
+    """
+    token = job_claim(job_id=job_id)
+    if token is None:
+        return
+    job = Job.objects.select_related("service", "document").get(pk=job_id)
+    document = job.document
+    try:
+        pages = extract_sandboxed(
+            Path(document.file.path),
+            content_type=document.content_type,
+            limits=Limits(
+                max_pages=settings.DOCPLATFORM_MAX_PAGES,
+                ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
+                lang=settings.DOCPLATFORM_OCR_LANG,
+            ),
+            sandbox=SandboxLimits(
+                wall_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
+                cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
+                memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
+            ),
+            on_progress=lambda done, total: job_progress(
+                job_id=job_id, run_token=token, done=done, total=total
+            ),
+        )
+        if not pages:
+            raise ExtractionError("empty_document", "The document has no pages.")
+        result = build_result(kind=job.service.kind, pages=pages)
+    except ExtractionError as exc:
+        logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
+        job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
+        return
+    except Exception:
+        logger.exception("job %s: unexpected error during extraction", job_id)
+        job_fail(
+            job_id=job_id,
+            run_token=token,
+            code="internal_error",
+            message="An unexpected error stopped the extraction; it has been logged.",
+        )
+        return
+    job_complete(job_id=job_id, run_token=token, result=result, page_count=len(pages))
+
+
+def jobs_reconcile(*, older_than: timedelta | None = None) -> int:
+    """Re-enqueue jobs the queue lost: queued for too long, or processing with a dead lease.
+
+    A spare delivery is harmless (the claim makes it a no-op), so this only needs to be
+    eventually right. Returns how many jobs were re-enqueued.
+    """
+    now = timezone.now()
+    wait = older_than or timedelta(seconds=settings.Q_CLUSTER["retry"] + 300)
+    stale = Job.objects.filter(
+        Q(status=Job.Status.QUEUED, created_at__lt=now - wait)
+        | Q(status=Job.Status.PROCESSING, lease_until__lt=now - timedelta(seconds=60))
+    ).values_list("pk", flat=True)[:500]
+    count = 0
+    for job_id in stale:
+        async_task(TASK, str(job_id), group="jobs")
+        count += 1
+    return count

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from jobs import apis
+
+app_name = "jobs"
+
+urlpatterns = [
+    path(
+        "service/<str:service_id>/async-predict",
+        apis.JobPredictApi.as_view(),
+        name="async-predict",
+    ),
+    path("service/<str:service_id>/jobs", apis.JobListApi.as_view(), name="job-list"),
+    path(
+        "service/<str:service_id>/jobs/<str:job_id>",
+        apis.JobDetailApi.as_view(),
+        name="job-detail",
+    ),
+    path(
+        "service/<str:service_id>/predicted-documents/<str:resource_id>",
+        apis.DocumentDetailApi.as_view(),
+        name="document-detail",
+    ),
+]

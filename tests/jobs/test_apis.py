@@ -1,0 +1,260 @@
+"""The inference API: statuses, error codes and service isolation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from docplatform.services import api_key_create, api_key_revoke
+from jobs.models import Document, Job
+from tests import documents
+
+pytestmark = pytest.mark.django_db
+
+INVOICE_PDF = documents.text_pdf(["Invoice number INV-77", "Total 99.50 EUR"])
+
+
+def predict_url(service_id: str) -> str:
+    return f"/api/v1/inference/service/{service_id}/async-predict"
+
+
+def test_submit_answers_at_once_with_job_and_resource_ids(api_client, service, media_root):
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "alias": "order-7"},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    job = Job.objects.get(pk=body["job"])
+    assert str(job.document.pk) == body["resource"]
+    assert body["status"] == "queued"
+    assert response["Location"].endswith(f"/jobs/{job.pk}")
+    # Stored, not processed: the request path never extracts.
+    assert job.status == Job.Status.QUEUED
+    document = job.document
+    assert document.alias == "order-7"
+    assert document.content_type == "application/pdf"
+    assert document.original_filename == "inv.pdf"
+    assert document.size == len(INVOICE_PDF)
+    assert Document.objects.get(pk=body["resource"]).file.read() == INVOICE_PDF
+
+
+def test_submitted_job_is_processed_when_the_transaction_commits(submit, api_client, service):
+    response = submit("inv.pdf", INVOICE_PDF)
+    job_id = response.json()["job"]
+    status = api_client.get(f"/api/v1/inference/service/{service.public_id}/jobs/{job_id}")
+    assert status.status_code == 200
+    body = status.json()
+    assert body["status"] == "completed"
+    assert body["progress"] == {"pages_done": 1, "pages_total": 1}
+    assert body["error"] is None
+    assert body["expires_at"] is not None
+
+
+def test_job_status_is_202_while_queued(api_client, service):
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("inv.pdf", INVOICE_PDF)},
+        format="multipart",
+    )
+    url = f"/api/v1/inference/service/{service.public_id}/jobs/{response.json()['job']}"
+    status = api_client.get(url)
+    assert status.status_code == 202
+    assert status.json()["status"] == "queued"
+    document = api_client.get(
+        f"/api/v1/inference/service/{service.public_id}/predicted-documents/"
+        f"{response.json()['resource']}?include=ocr"
+    )
+    assert document.status_code == 202
+    assert document.json()["pages"] == []
+    assert document.json()["ocr"] is None
+
+
+def test_predicted_document_includes_text_and_word_boxes_on_request(submit, api_client, service):
+    resource = submit("inv.pdf", INVOICE_PDF).json()["resource"]
+    url = f"/api/v1/inference/service/{service.public_id}/predicted-documents/{resource}"
+    plain = api_client.get(url).json()
+    assert "ocr" not in plain and "service_fields" not in plain
+    assert plain["pages"][0]["source"] == "text-layer"
+    full = api_client.get(url + "?include=ocr&include=service_fields").json()
+    assert "INV-77" in full["ocr"]["text"]
+    words = full["ocr"]["pages"][0]["words"]
+    inv = next(w for w in words if w["text"] == "INV-77")
+    x0, y0, x1, y1 = inv["box"]
+    assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+    assert full["service_fields"] == {}
+
+
+def test_unknown_include_is_refused(submit, api_client, service):
+    resource = submit("inv.pdf", INVOICE_PDF).json()["resource"]
+    url = f"/api/v1/inference/service/{service.public_id}/predicted-documents/{resource}"
+    response = api_client.get(url + "?include=everything")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_include"
+
+
+def test_missing_api_key_is_401(service):
+    response = APIClient().post(predict_url(service.public_id), {}, format="multipart")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "missing_api_key"
+    assert "WWW-Authenticate" in response
+
+
+def test_unknown_api_key_is_401(service):
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY="dpk_000000000000.not-a-real-key")
+    response = client.get(f"/api/v1/inference/service/{service.public_id}/jobs")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_a_key_with_a_wrong_secret_is_401(service, api_key):
+    key, raw = api_key
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=raw[:-2] + "xx")
+    assert client.get(f"/api/v1/inference/service/{service.public_id}/jobs").status_code == 401
+
+
+def test_revoked_key_is_401(api_client, service, api_key):
+    api_key_revoke(api_key=api_key[0])
+    response = api_client.get(f"/api/v1/inference/service/{service.public_id}/jobs")
+    assert response.status_code == 401
+
+
+def test_expired_key_is_401(service):
+    _, raw = api_key_create(
+        service=service, name="old", expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=raw)
+    assert client.get(f"/api/v1/inference/service/{service.public_id}/jobs").status_code == 401
+
+
+def test_unknown_service_is_404(api_client):
+    response = api_client.post(
+        predict_url("svc_doesnotexist"),
+        {"file": documents.upload("a.pdf", INVOICE_PDF)},
+        format="multipart",
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "service_not_found"
+
+
+def test_a_key_of_one_service_cannot_see_another_services_job(submit, service, other_service):
+    job_id = submit("inv.pdf", INVOICE_PDF).json()["job"]
+    resource = Job.objects.get(pk=job_id).document.pk
+    _, other_raw = api_key_create(service=other_service, name="other")
+    other = APIClient()
+    other.credentials(HTTP_X_API_KEY=other_raw)
+    # Through its own service id: the job is not there.
+    mine = f"/api/v1/inference/service/{other_service.public_id}"
+    assert other.get(f"{mine}/jobs/{job_id}").status_code == 404
+    assert other.get(f"{mine}/predicted-documents/{resource}").status_code == 404
+    assert other.get(f"{mine}/jobs").json()["results"] == []
+    # Through the owner's service id: the service is not its own, and says nothing more.
+    theirs = f"/api/v1/inference/service/{service.public_id}"
+    response = other.get(f"{theirs}/jobs/{job_id}")
+    assert response.status_code == 404
+    assert other.get(f"{theirs}/predicted-documents/{resource}").status_code == 404
+    assert response.json() == other.get(f"{theirs}/jobs/{uuid.uuid4()}").json()
+
+
+def test_unknown_or_malformed_job_id_is_404(api_client, service):
+    base = f"/api/v1/inference/service/{service.public_id}"
+    assert api_client.get(f"{base}/jobs/{uuid.uuid4()}").status_code == 404
+    response = api_client.get(f"{base}/jobs/not-a-uuid")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "job_not_found"
+    assert api_client.get(f"{base}/predicted-documents/nope").status_code == 404
+
+
+def test_missing_file_is_422(api_client, service):
+    response = api_client.post(predict_url(service.public_id), {"alias": "x"}, format="multipart")
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "file_missing",
+        "message": "Send the document as the multipart form field 'file'.",
+        "param": "file",
+    }
+
+
+def test_empty_file_is_422(api_client, service):
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("empty.pdf", b"")},
+        format="multipart",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "file_empty"
+
+
+def test_unsupported_file_type_is_422_whatever_its_name(api_client, service):
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("invoice.pdf", b"PK\x03\x04 this is a zip archive")},
+        format="multipart",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "unsupported_file_type"
+    assert not Job.objects.exists()
+
+
+def test_file_over_the_size_limit_is_413(api_client, service, settings):
+    settings.DOCPLATFORM_MAX_UPLOAD_BYTES = 1000
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("big.pdf", b"%PDF-1.4\n" + b"0" * 2000)},
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "file_too_large"
+    assert not Job.objects.exists()
+
+
+def test_oversized_request_is_refused_before_its_body_is_read(api_client, service, settings):
+    settings.DOCPLATFORM_MAX_UPLOAD_BYTES = 1000
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("big.pdf", b"%PDF-1.4\n" + b"0" * 200_000)},
+        format="multipart",
+    )
+    assert response.status_code == 413
+
+
+def test_job_list_is_newest_first_paginated_and_filterable(submit, api_client, service):
+    ids = [submit(f"doc{i}.pdf", INVOICE_PDF).json()["job"] for i in range(3)]
+    Job.objects.filter(pk=ids[0]).update(status=Job.Status.FAILED, error_code="corrupt_file")
+    base = f"/api/v1/inference/service/{service.public_id}/jobs"
+    first = api_client.get(base + "?page_size=2").json()
+    assert [j["id"] for j in first["results"]] == [ids[2], ids[1]]
+    second = api_client.get(first["next"]).json()
+    assert [j["id"] for j in second["results"]] == [ids[0]]
+    assert second["next"] is None
+    failed = api_client.get(base + "?status=failed").json()["results"]
+    assert [j["id"] for j in failed] == [ids[0]]
+    assert failed[0]["error"]["code"] == "corrupt_file"
+    bad = api_client.get(base + "?status=exploded")
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "invalid_status"
+
+
+def test_unknown_api_path_answers_json_404(api_client):
+    response = api_client.get("/api/v1/inference/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_openapi_schema_and_swagger_ui_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/inference/service/{service_id}/async-predict" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    # Swagger UI is served from our own static files, not a CDN.
+    assert b"/static/drf_spectacular_sidecar/" in docs.content
+    assert b"cdn" not in docs.content.lower()

@@ -1,0 +1,140 @@
+"""Extraction on generated documents with known content, through the sandboxed runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobs.extraction import ExtractionError
+from jobs.extraction.detect import JPEG, PDF, PNG, TIFF, WEBP, detect_content_type
+from jobs.extraction.document import Limits
+from jobs.extraction.sandbox import SandboxLimits, extract_sandboxed
+from tests import documents
+
+
+def extract(tmp_path: Path, content: bytes, **limits: object) -> list:
+    path = tmp_path / "doc"
+    path.write_bytes(content)
+    content_type = detect_content_type(content[:1024])
+    assert content_type is not None
+    sandbox = SandboxLimits(
+        **{k: v for k, v in limits.items() if k in SandboxLimits.__dataclass_fields__}
+    )
+    page_limits = Limits(**{k: v for k, v in limits.items() if k in Limits.__dataclass_fields__})
+    return extract_sandboxed(path, content_type=content_type, limits=page_limits, sandbox=sandbox)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (documents.text_pdf(["x"]), PDF),
+        (documents.image_bytes(documents.text_image(["x"]), "PNG"), PNG),
+        (documents.image_bytes(documents.text_image(["x"]), "JPEG"), JPEG),
+        (documents.image_bytes(documents.text_image(["x"]), "WEBP"), WEBP),
+        (documents.multipage_tiff(documents.text_image(["x"])), TIFF),
+        (b"GIF89a...", None),
+        (b"hello world", None),
+    ],
+)
+def test_content_type_is_detected_from_magic_bytes(content, expected):
+    assert detect_content_type(content[:1024]) == expected
+
+
+def test_pdf_text_layer_gives_text_and_word_boxes_in_reading_order(tmp_path):
+    content = documents.text_pdf(
+        ["Invoice number INV-2024-0042", "Total due 1,234.56 EUR"], ["Second page text here"]
+    )
+    pages = extract(tmp_path, content)
+    assert [p.number for p in pages] == [1, 2]
+    first = pages[0]
+    assert first.source == "text-layer"
+    assert first.text.splitlines() == ["Invoice number INV-2024-0042", "Total due 1,234.56 EUR"]
+    assert [w.text for w in first.words][:3] == ["Invoice", "number", "INV-2024-0042"]
+    number, total = first.words[2], first.words[5]
+    assert number.line == 0 and total.line == 1
+    # A4 in points; boxes normalised with the origin at the top left.
+    assert round(first.width) == 595 and round(first.height) == 842
+    assert number.box[0] > first.words[1].box[2]  # to the right of "number"
+    assert total.box[1] > number.box[3] - 0.001  # on the line below
+    assert all(0 <= c <= 1 for w in first.words for c in w.box)
+    assert pages[1].text == "Second page text here"
+
+
+def test_image_only_pdf_is_read_through_ocr(tmp_path):
+    pages = extract(tmp_path, documents.scanned_pdf(["INVOICE NUMBER INV-555", "TOTAL 42.00"]))
+    assert len(pages) == 1
+    page = pages[0]
+    assert page.source == "ocr"
+    assert "INV-555" in page.text
+    assert page.confidence is not None and page.confidence > 0.5
+    word = next(w for w in page.words if w.text == "INV-555")
+    assert 0 < word.confidence <= 1
+    assert word.box[0] < word.box[2] and word.box[1] < word.box[3]
+
+
+def test_png_is_read_through_ocr_with_boxes(tmp_path):
+    image = documents.text_image(["Receipt 2024-03-01", "Amount 17.40"])
+    pages = extract(tmp_path, documents.image_bytes(image, "PNG"))
+    assert pages[0].source == "ocr"
+    assert pages[0].unit == "px"
+    assert (pages[0].width, pages[0].height) == (1240, 700)
+    assert "Amount 17.40" in pages[0].text
+
+
+def test_every_page_of_a_multipage_tiff_is_read(tmp_path):
+    content = documents.multipage_tiff(
+        documents.text_image(["First page ALPHA"]), documents.text_image(["Second page OMEGA"])
+    )
+    pages = extract(tmp_path, content)
+    assert [p.number for p in pages] == [1, 2]
+    assert "ALPHA" in pages[0].text and "OMEGA" in pages[1].text
+
+
+def test_corrupt_pdf_fails_with_corrupt_file(tmp_path):
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, documents.CORRUPT_PDF)
+    assert error.value.code == "corrupt_file"
+
+
+def test_truncated_png_fails_with_corrupt_file(tmp_path):
+    content = documents.image_bytes(documents.text_image(["x"]), "PNG")
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, content[: len(content) // 2])
+    assert error.value.code == "corrupt_file"
+
+
+def test_encrypted_pdf_without_password_fails_with_encrypted_pdf(tmp_path):
+    content = documents.encrypted_pdf(documents.text_pdf(["secret"]))
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, content)
+    assert error.value.code == "encrypted_pdf"
+
+
+def test_document_over_the_page_limit_fails_with_too_many_pages(tmp_path):
+    content = documents.text_pdf(*[[f"page {i}"] for i in range(4)])
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, content, max_pages=3)
+    assert error.value.code == "too_many_pages"
+    assert "4 pages" in error.value.message
+
+
+def test_image_over_the_pixel_limit_fails_without_decoding_it(tmp_path):
+    content = documents.image_bytes(documents.text_image(["x"], size=(3000, 3000)), "PNG")
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, content, max_pixels=1_000_000)
+    assert error.value.code == "image_too_large"
+
+
+def test_extraction_over_its_time_limit_is_stopped(tmp_path):
+    content = documents.multipage_tiff(*[documents.text_image(["slow page"]) for _ in range(8)])
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, content, wall_seconds=0.5)
+    assert error.value.code == "extraction_timeout"
+
+
+def test_extraction_over_its_memory_limit_fails_without_harming_the_caller(tmp_path):
+    content = documents.scanned_pdf(["memory"])
+    with pytest.raises(ExtractionError) as error:
+        extract(tmp_path, content, memory_bytes=64 * 1024 * 1024)
+    assert error.value.code in {"extraction_resource_limit", "extraction_crashed"}

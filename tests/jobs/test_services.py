@@ -1,0 +1,123 @@
+"""The worker's side of a job: claim, fencing, failures, crash loops, reconciliation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from jobs import services
+from jobs.models import Job
+from tests import documents
+
+pytestmark = pytest.mark.django_db
+
+
+def queued_job(api_client, service, content: bytes, name: str = "doc.pdf") -> Job:
+    """A job accepted by the API but not yet run (its on-commit enqueue is not executed)."""
+    response = api_client.post(
+        f"/api/v1/inference/service/{service.public_id}/async-predict",
+        {"file": documents.upload(name, content)},
+        format="multipart",
+    )
+    return Job.objects.get(pk=response.json()["job"])
+
+
+def test_processing_a_job_records_its_result(api_client, service):
+    job = queued_job(api_client, service, documents.text_pdf(["Hello world from a PDF"]))
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.COMPLETED
+    assert job.attempts == 1
+    assert job.started_at <= job.completed_at
+    assert job.run_token is not None and job.lease_until is None
+    assert job.document.page_count == 1
+    assert job.document.result["text"] == "Hello world from a PDF"
+
+
+def test_a_duplicate_delivery_of_a_finished_job_does_nothing(api_client, service):
+    job = queued_job(api_client, service, documents.text_pdf(["once"]))
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    completed_at = job.completed_at
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.attempts == 1
+    assert job.completed_at == completed_at
+
+
+def test_only_one_of_two_claims_of_the_same_job_wins(api_client, service):
+    job = queued_job(api_client, service, documents.text_pdf(["race"]))
+    first = services.job_claim(job_id=job.pk)
+    second = services.job_claim(job_id=job.pk)
+    assert first is not None
+    assert second is None
+
+
+def test_a_stale_run_cannot_overwrite_the_result_of_the_current_run(api_client, service):
+    job = queued_job(api_client, service, documents.text_pdf(["fenced"]))
+    stale = services.job_claim(job_id=job.pk)
+    # The first worker died: its lease runs out and another worker claims the job.
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    current = services.job_claim(job_id=job.pk)
+    assert current is not None and current != stale
+    assert not services.job_complete(job_id=job.pk, run_token=stale, result={}, page_count=1)
+    assert not services.job_fail(job_id=job.pk, run_token=stale, code="x", message="x")
+    assert services.job_complete(
+        job_id=job.pk, run_token=current, result={"text": "ok"}, page_count=1
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.COMPLETED
+    assert job.attempts == 2
+    assert job.document.result == {"text": "ok"}
+
+
+def test_a_job_that_keeps_killing_its_worker_ends_failed(api_client, service, settings):
+    settings.DOCPLATFORM_JOB_MAX_ATTEMPTS = 2
+    job = queued_job(api_client, service, documents.text_pdf(["poison"]))
+    for _ in range(2):
+        assert services.job_claim(job_id=job.pk) is not None
+        # The worker is SIGKILLed mid-job: nothing is recorded, the lease expires.
+        Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert services.job_claim(job_id=job.pk) is None
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error_code == "worker_crashed"
+    assert job.attempts == 2
+
+
+def test_a_corrupt_pdf_fails_its_job_with_a_reason(api_client, service):
+    job = queued_job(api_client, service, documents.CORRUPT_PDF)
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error_code == "corrupt_file"
+    assert job.error_message
+    assert job.document.result is None
+
+
+def test_an_encrypted_pdf_fails_its_job_with_encrypted_pdf(api_client, service):
+    job = queued_job(api_client, service, documents.encrypted_pdf(documents.text_pdf(["x"])))
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (Job.Status.FAILED, "encrypted_pdf")
+
+
+def test_the_page_limit_fails_the_job_with_too_many_pages(api_client, service, settings):
+    settings.DOCPLATFORM_MAX_PAGES = 2
+    job = queued_job(api_client, service, documents.text_pdf(["a"], ["b"], ["c"]))
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (Job.Status.FAILED, "too_many_pages")
+
+
+def test_reconcile_requeues_only_jobs_the_queue_lost(api_client, service, monkeypatch):
+    lost = queued_job(api_client, service, documents.text_pdf(["lost"]))
+    fresh = queued_job(api_client, service, documents.text_pdf(["fresh"]))
+    Job.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    enqueued: list[str] = []
+    monkeypatch.setattr(services, "async_task", lambda func, job_id, **kw: enqueued.append(job_id))
+    assert services.jobs_reconcile(older_than=timedelta(hours=1)) == 1
+    assert enqueued == [str(lost.pk)]
+    assert fresh.pk not in enqueued
