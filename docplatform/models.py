@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -18,6 +19,10 @@ class Service(models.Model):
 
     class Kind(models.TextChoices):
         TEXT = "text", "Full text"
+        INVOICE = "invoice", "Invoice fields"
+        RECEIPT = "receipt", "Receipt fields"
+        CUSTOM = "custom", "Custom field schema"
+        FORM = "form", "PDF form fields"
 
     public_id = models.CharField(max_length=32, unique=True, default=new_service_id, editable=False)
     name = models.CharField(max_length=200)
@@ -25,6 +30,28 @@ class Service(models.Model):
     settings = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(
         default=True, help_text="Inactive services refuse new documents."
+    )
+    field_schema = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Custom services only: a list of fields, each "
+            '{"name", "label", "type", "required", "anchors": [...], "pattern", "choices"}.'
+        ),
+    )
+    required_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields that must be found, or the document needs review (mandatory labels).",
+    )
+    review_threshold = models.FloatField(
+        default=0.8,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="A field below this confidence makes the document need review (label score).",
+    )
+    auto_validate = models.BooleanField(
+        default=False,
+        help_text="Approve documents automatically when they do not need review.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -18,6 +19,7 @@ from docplatform.errors import NotFound, PayloadTooLarge, Unprocessable
 from docplatform.models import Service
 from jobs import selectors, services
 from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
+from jobs.extraction.previews import PREVIEW_CONTENT_TYPE
 from jobs.models import Job
 from jobs.serializers import (
     DocumentSerializer,
@@ -183,6 +185,25 @@ class DocumentDetailApi(ServiceApi):
         data = DocumentSerializer(document, context={"request": request, "include": include}).data
         code = status.HTTP_200_OK if document.job.is_finished else status.HTTP_202_ACCEPTED
         return Response(data, status=code)
+
+
+class DocumentPagePreviewApi(ServiceApi):
+    @extend_schema(
+        operation_id="predicted_document_page_preview",
+        summary="A page of a predicted document as an image (WebP, about 150 dpi)",
+        responses={(200, "image/webp"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    def get(self, request: Request, service_id: str, resource_id: str, number: int) -> FileResponse:
+        service = self.service(request, service_id)
+        document = selectors.document_get_for_service(service=service, resource_id=resource_id)
+        if document is None:
+            raise NotFound("No such document.", code="document_not_found")
+        path = selectors.document_preview_path(document=document, number=number)
+        if path is None:
+            raise NotFound("This page has no preview.", code="preview_not_found")
+        response = FileResponse(path.open("rb"), content_type=PREVIEW_CONTENT_TYPE)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 def _includes(request: Request) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.db.models import QuerySet
 
@@ -36,3 +37,15 @@ def job_list_for_service(*, service: Service, status: str | None = None) -> Quer
     if status:
         jobs = jobs.filter(status=status)
     return jobs
+
+
+def document_preview_path(*, document: Document, number: int) -> Path | None:
+    """The preview image of page ``number`` of a completed document, if it was rendered."""
+    pages = (document.result or {}).get("pages", [])
+    if not 1 <= number <= len(pages):
+        return None
+    name = pages[number - 1].get("preview")
+    if not name or not document.file:
+        return None
+    path = Path(document.file.path).parent / name
+    return path if path.is_file() else None

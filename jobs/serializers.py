@@ -95,6 +95,7 @@ class PageSerializer(serializers.Serializer):
     unit = serializers.CharField()
     source = serializers.ChoiceField(choices=["text-layer", "ocr"])
     confidence = serializers.FloatField(allow_null=True)
+    preview_url = serializers.URLField(allow_null=True)
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -127,8 +128,22 @@ class DocumentSerializer(serializers.Serializer):
         return {"code": job.error_code, "message": job.error_message} if job.error_code else None
 
     def get_pages(self, document: Document) -> list[dict[str, Any]]:
-        pages = (document.result or {}).get("pages", [])
-        return [{k: v for k, v in page.items() if k not in ("text", "words")} for page in pages]
+        request = self.context["request"]
+        pages = []
+        for page in (document.result or {}).get("pages", []):
+            summary = {k: v for k, v in page.items() if k not in ("text", "words", "preview")}
+            summary["preview_url"] = (
+                request.build_absolute_uri(
+                    reverse(
+                        "jobs:document-page-preview",
+                        args=[document.service.public_id, document.pk, page["number"]],
+                    )
+                )
+                if page.get("preview")
+                else None
+            )
+            pages.append(summary)
+        return pages
 
     def get_ocr(self, document: Document) -> dict[str, Any] | None:
         if "ocr" not in self._include() or document.result is None:

@@ -176,6 +176,9 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
                 max_pages=settings.DOCPLATFORM_MAX_PAGES,
                 ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
                 lang=settings.DOCPLATFORM_OCR_LANG,
+                # Previews live beside the original, so removing the folder removes both.
+                preview_dir=str(Path(document.file.path).parent),
+                preview_dpi=settings.DOCPLATFORM_PREVIEW_DPI,
             ),
             sandbox=SandboxLimits(
                 wall_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,

@@ -21,4 +21,9 @@ urlpatterns = [
         apis.DocumentDetailApi.as_view(),
         name="document-detail",
     ),
+    path(
+        "service/<str:service_id>/predicted-documents/<str:resource_id>/pages/<int:number>/preview",
+        apis.DocumentPagePreviewApi.as_view(),
+        name="document-page-preview",
+    ),
 ]

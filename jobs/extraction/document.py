@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence
 
-from jobs.extraction import detect, ocr, pdf
+from jobs.extraction import detect, ocr, pdf, previews
 from jobs.extraction.types import ExtractionError, Page
 
 
@@ -22,6 +22,10 @@ class Limits:
     # Largest bitmap OCR may work on; also Pillow's decompression-bomb ceiling for images.
     max_pixels: int = 60_000_000
     lang: str = "eng"
+    # Where page previews for the review pages are written (None: no previews).
+    preview_dir: str | None = None
+    preview_dpi: int = 150
+    preview_max_side: int = 2000
 
 
 def count_pages(path: Path, *, content_type: str) -> int:
@@ -75,16 +79,25 @@ def _pdf_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
                 layer = pdf.text_layer(page, number=index + 1)
                 printable = sum(1 for c in layer.text if not c.isspace())
                 if printable >= limits.min_text_chars:
+                    if limits.preview_dir:
+                        image = pdf.render_page(
+                            page, dpi=limits.preview_dpi, max_pixels=limits.max_pixels
+                        )
+                        layer.preview = _preview(image, layer.number, limits)
                     yield layer
                     continue
                 image = pdf.render_page(page, dpi=limits.ocr_dpi, max_pixels=limits.max_pixels)
                 scanned = ocr.ocr_image(image, number=index + 1, lang=limits.lang)
                 # Boxes are normalised, so the page keeps its size in points.
                 scanned.width, scanned.height, scanned.unit = layer.width, layer.height, "pt"
-                if not scanned.words and layer.words:
-                    yield layer
-                else:
-                    yield scanned
+                chosen = layer if not scanned.words and layer.words else scanned
+                if limits.preview_dir:
+                    factor = limits.preview_dpi / limits.ocr_dpi
+                    if factor < 1:
+                        size = (round(image.width * factor), round(image.height * factor))
+                        image = image.resize(size, Image.Resampling.LANCZOS)
+                    chosen.preview = _preview(image, chosen.number, limits)
+                yield chosen
             finally:
                 page.close()
     finally:
@@ -121,9 +134,19 @@ def _image_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
                 frame.load()
                 if frame.width < 1 or frame.height < 1:
                     raise ExtractionError("corrupt_file", f"Page {index + 1} is empty.")
-                page = ocr.ocr_image(frame.copy(), number=index + 1, lang=limits.lang)
+                copy = frame.copy()
+                page = ocr.ocr_image(copy, number=index + 1, lang=limits.lang)
+                if limits.preview_dir:
+                    page.preview = _preview(copy, page.number, limits)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise ExtractionError(
                     "corrupt_file", f"Page {index + 1} cannot be decoded: {exc}."
                 ) from exc
             yield page
+
+
+def _preview(image: Image.Image, number: int, limits: Limits) -> str:
+    assert limits.preview_dir is not None
+    name = previews.preview_name(number)
+    previews.save_preview(image, Path(limits.preview_dir) / name, max_side=limits.preview_max_side)
+    return name

@@ -47,6 +47,8 @@ class Page:
     words: list[Word] = field(default_factory=list)
     confidence: float | None = None  # mean OCR confidence 0..1; None for a text layer
     unit: Literal["pt", "px"] = "pt"
+    # File name of the page's preview image, beside the document, when one was rendered.
+    preview: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -66,6 +68,7 @@ class Page:
             words=[Word.from_dict(w) for w in data.get("words", [])],
             confidence=data.get("confidence"),
             unit=data.get("unit", "pt"),
+            preview=data.get("preview"),
         )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from rest_framework.test import APIClient
 
 from docplatform.services import api_key_create, api_key_revoke
@@ -258,3 +260,30 @@ def test_openapi_schema_and_swagger_ui_are_served(client):
     # Swagger UI is served from our own static files, not a CDN.
     assert b"/static/drf_spectacular_sidecar/" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_each_page_has_a_preview_image_for_its_own_service_only(
+    submit, api_client, service, other_service
+):
+    content = documents.text_pdf(["Page one of two"], ["Page two of two"])
+    resource = submit("two.pdf", content).json()["resource"]
+    base = f"/api/v1/inference/service/{service.public_id}/predicted-documents/{resource}"
+    pages = api_client.get(base).json()["pages"]
+    assert [p["preview_url"].endswith(f"/pages/{p['number']}/preview") for p in pages] == [
+        True,
+        True,
+    ]
+    response = api_client.get(f"{base}/pages/2/preview")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    # A4 at about 150 dpi.
+    assert image.format == "WEBP"
+    assert 1200 <= image.height <= 1800
+    assert api_client.get(f"{base}/pages/3/preview").status_code == 404
+    _, other_raw = api_key_create(service=other_service, name="other")
+    other = APIClient()
+    other.credentials(HTTP_X_API_KEY=other_raw)
+    assert other.get(f"{base}/pages/1/preview").status_code == 404
+    mine = f"/api/v1/inference/service/{other_service.public_id}/predicted-documents/{resource}"
+    assert other.get(f"{mine}/pages/1/preview").status_code == 404
