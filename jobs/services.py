@@ -24,6 +24,7 @@ from jobs.extraction.document import Limits
 from jobs.extraction.sandbox import SandboxLimits, extract_sandboxed
 from jobs.models import Document, Job
 from jobs.results import build_result
+from review.services import review_init
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ def job_complete(
     )
     if finished:
         Document.objects.filter(job_id=job_id).update(result=result, page_count=page_count)
+        review_init(document=Document.objects.select_related("service", "job").get(job_id=job_id))
     return bool(finished)
 
 

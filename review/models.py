@@ -1,0 +1,111 @@
+"""Who reviews which service, the review state of each document, and its correction history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from docplatform.models import Service
+from jobs.models import Document
+
+
+class ServiceMembership(models.Model):
+    """A user who reviews a service's documents. Managed in the admin; staff see every service."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_memberships"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["service__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "service"], name="membership_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.service.name}"
+
+
+class DocumentReview(models.Model):
+    """The review of one completed document.
+
+    Created when its job completes (``review_init``): ``review_required`` when the result needs
+    a person, else ``approved`` if the service validates automatically, else ``to_review``.
+    Reviewers (or the API) move it to ``approved`` or ``not_approved``, and back again if they
+    change their mind; corrections never change the status by themselves.
+    """
+
+    class Status(models.TextChoices):
+        TO_REVIEW = "to_review", "To review"
+        REVIEW_REQUIRED = "review_required", "Review required"
+        APPROVED = "approved", "Approved"
+        NOT_APPROVED = "not_approved", "Not approved"
+
+    WAITING = (Status.TO_REVIEW, Status.REVIEW_REQUIRED)
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="review"
+    )
+    revision_status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.TO_REVIEW, db_index=True
+    )
+    # Field name (``total`` or ``line_items.0.amount`` inside a list) → corrected value.
+    corrected_fields = models.JSONField(default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The API key's name when the decision came through the API (no user then).
+    reviewed_by_api_key = models.CharField(max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.revision_status}"
+
+    @property
+    def reviewer(self) -> str | None:
+        """Who decided: a username, ``api-key:<name>``, ``auto-validation``, or None."""
+        if self.reviewed_by_id:
+            return self.reviewed_by.get_username()
+        if self.reviewed_by_api_key:
+            return f"api-key:{self.reviewed_by_api_key}"
+        if self.reviewed_at and self.revision_status == self.Status.APPROVED:
+            return "auto-validation"
+        return None
+
+
+class FieldRevision(models.Model):
+    """One correction of one field: who, when, the value before and the value after."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="revisions")
+    field = models.CharField(max_length=200)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="field_revisions",
+    )
+    api_key_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.field}: {self.old_value!r} → {self.new_value!r}"
+
+    @property
+    def author(self) -> str:
+        if self.user_id:
+            return self.user.get_username()
+        return f"api-key:{self.api_key_name}" if self.api_key_name else "unknown"
