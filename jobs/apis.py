@@ -15,13 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docplatform.authentication import ApiKeyAuthentication
-from docplatform.errors import NotFound, PayloadTooLarge, Unprocessable
+from docplatform.errors import ApiError, NotFound, PayloadTooLarge, Unprocessable
 from docplatform.models import Service
 from jobs import selectors, services
 from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
 from jobs.extraction.previews import PREVIEW_CONTENT_TYPE
 from jobs.models import Job
 from jobs.serializers import (
+    DocumentReviewInputSerializer,
     DocumentSerializer,
     ErrorResponseSerializer,
     JobSerializer,
@@ -30,6 +31,7 @@ from jobs.serializers import (
     document_url,
     job_url,
 )
+from review import services as review_services
 
 ERRORS = {
     401: ErrorResponseSerializer,
@@ -185,6 +187,39 @@ class DocumentDetailApi(ServiceApi):
         data = DocumentSerializer(document, context={"request": request, "include": include}).data
         code = status.HTTP_200_OK if document.job.is_finished else status.HTTP_202_ACCEPTED
         return Response(data, status=code)
+
+    @extend_schema(
+        operation_id="predicted_document_review",
+        summary="Correct fields and/or set the revision status of a predicted document",
+        description=(
+            "Corrections and the status change are stored together, each corrected field as "
+            "a revision recorded under the API key's name. Answers the updated document with "
+            "its `service_fields`."
+        ),
+        request=DocumentReviewInputSerializer,
+        responses={200: DocumentSerializer, 409: ErrorResponseSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, service_id: str, resource_id: str) -> Response:
+        service = self.service(request, service_id)
+        document = selectors.document_get_for_service(service=service, resource_id=resource_id)
+        if document is None:
+            raise NotFound("No such document.", code="document_not_found")
+        form = DocumentReviewInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            review_services.document_review_update(
+                document=document,
+                revision_status=form.validated_data.get("revision_status"),
+                values=form.validated_data.get("fields"),
+                api_key_name=request.auth.name,
+            )
+        except review_services.ReviewError as error:
+            code = 409 if error.code == "document_not_completed" else 422
+            param = f"fields.{error.param}" if error.param else None
+            raise ApiError(error.message, code=error.code, param=param, status_code=code) from error
+        include = _includes(request) | {"service_fields"}
+        data = DocumentSerializer(document, context={"request": request, "include": include}).data
+        return Response(data, status=status.HTTP_200_OK)
 
 
 class DocumentPagePreviewApi(ServiceApi):

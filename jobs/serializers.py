@@ -9,6 +9,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from jobs.models import Document, Job
+from review import fields as review_fields
+from review.models import DocumentReview
 
 
 def job_url(request: Request, job: Job) -> str:
@@ -98,6 +100,20 @@ class PageSerializer(serializers.Serializer):
     preview_url = serializers.URLField(allow_null=True)
 
 
+class DocumentReviewInputSerializer(serializers.Serializer):
+    revision_status = serializers.ChoiceField(choices=DocumentReview.Status.values, required=False)
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_null=True, allow_blank=True, max_length=5000),
+        required=False,
+        help_text="Field name (`line_items.0.amount` inside a list) → corrected value.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Send revision_status, fields or both.")
+        return attrs
+
+
 class DocumentSerializer(serializers.Serializer):
     """A predicted document. ``ocr`` and ``service_fields`` appear when asked with ``include``."""
 
@@ -116,12 +132,42 @@ class DocumentSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(source="job.completed_at", allow_null=True)
     expires_at = serializers.DateTimeField(source="job.expires_at", allow_null=True)
     error = serializers.SerializerMethodField()
+    revision_status = serializers.SerializerMethodField(
+        help_text="to_review, review_required, approved or not_approved; null until completed."
+    )
+    reviewed_by = serializers.SerializerMethodField(
+        help_text="Who approved or rejected it: a username, api-key:<name> or auto-validation."
+    )
+    reviewed_at = serializers.SerializerMethodField()
     pages = serializers.SerializerMethodField()
     ocr = serializers.SerializerMethodField()
-    service_fields = serializers.SerializerMethodField()
+    service_fields = serializers.SerializerMethodField(
+        help_text=(
+            "Each field's value in force (corrected if a reviewer changed it), with "
+            "`predicted_value` and `corrected` beside it."
+        )
+    )
 
     def _include(self) -> set[str]:
         return self.context.get("include", set())
+
+    def _review(self, document: Document) -> DocumentReview | None:
+        try:
+            return document.review
+        except DocumentReview.DoesNotExist:
+            return None
+
+    def get_revision_status(self, document: Document) -> str | None:
+        review = self._review(document)
+        return review.revision_status if review else None
+
+    def get_reviewed_by(self, document: Document) -> str | None:
+        review = self._review(document)
+        return review.reviewer if review else None
+
+    def get_reviewed_at(self, document: Document) -> str | None:
+        review = self._review(document)
+        return review.reviewed_at.isoformat() if review and review.reviewed_at else None
 
     def get_error(self, document: Document) -> dict[str, str] | None:
         job = document.job
@@ -165,7 +211,9 @@ class DocumentSerializer(serializers.Serializer):
     def get_service_fields(self, document: Document) -> dict[str, Any] | None:
         if "service_fields" not in self._include() or document.result is None:
             return None
-        return document.result.get("fields", {})
+        review = self._review(document)
+        corrected = review.corrected_fields if review else {}
+        return review_fields.with_corrections(document.result.get("fields") or {}, corrected)
 
     def to_representation(self, instance: Document) -> dict[str, Any]:
         data = super().to_representation(instance)
