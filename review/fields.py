@@ -33,6 +33,17 @@ class FieldView:
     def confidence_percent(self) -> int | None:
         return None if self.confidence is None else round(self.confidence * 100)
 
+    @property
+    def box_css(self) -> str:
+        """The box as CSS percentages of its page, so it scales with the page image."""
+        if self.box is None:
+            return ""
+        x0, y0, x1, y1 = self.box
+        return (
+            f"left:{x0 * 100:.3f}%;top:{y0 * 100:.3f}%;"
+            f"width:{(x1 - x0) * 100:.3f}%;height:{(y1 - y0) * 100:.3f}%"
+        )
+
 
 def _is_field(value: Any) -> bool:
     return isinstance(value, dict) and ("value" in value or "confidence" in value)

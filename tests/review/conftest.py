@@ -53,6 +53,12 @@ def invoice_fields() -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    # The default hasher is slow on purpose; tests sign users in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def complete_document(db: None) -> Callable[..., Document]:
     """A document whose job completes through ``job_complete`` with the given fields."""

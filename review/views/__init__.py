@@ -1,0 +1,1 @@
+"""HTML views of the review: the queue and documents, and the dashboard and exports."""

@@ -1,0 +1,55 @@
+"""The dashboard and the exports of approved documents."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from review import charts, selectors
+
+DAYS = 30
+FIXED_COLUMNS = ("resource", "alias", "filename", "created_at", "reviewed_by", "reviewed_at")
+
+
+@login_required
+@require_GET
+def dashboard_show(request: HttpRequest) -> HttpResponse:
+    stats = selectors.dashboard_stats(user=request.user, days=DAYS)
+    rows = [{"stats": s, "bars": charts.daily_bars(s.per_day)} for s in stats]
+    return render(
+        request,
+        "review/dashboard.html",
+        {"rows": rows, "days": DAYS, "chart": {"width": charts.WIDTH, "height": charts.HEIGHT}},
+    )
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, service_id: str, fmt: str) -> HttpResponse:
+    service = selectors.service_get_for_user(user=request.user, public_id=service_id)
+    if service is None or fmt not in ("csv", "json"):
+        raise Http404("No such export.")
+    columns, rows = selectors.export_rows(service=service)
+    stamp = timezone.localdate().isoformat()
+    filename = f"{service.public_id}-approved-{stamp}.{fmt}"
+    if fmt == "json":
+        response: HttpResponse = JsonResponse(rows, safe=False, json_dumps_params={"indent": 2})
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response)
+        writer.writerow([*FIXED_COLUMNS, *columns])
+        for row in rows:
+            cells = [row[name] for name in FIXED_COLUMNS]
+            for name in columns:
+                value = row["fields"].get(name)
+                # A list field (line items) stays one column, as JSON.
+                cells.append(json.dumps(value) if isinstance(value, list) else value)
+            writer.writerow(["" if cell is None else cell for cell in cells])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
