@@ -29,6 +29,7 @@ FIELD_TYPES: tuple[str, ...] = (
     "phone",
     "choice",
     "reference",
+    "vat_id",
 )
 
 
@@ -251,6 +252,17 @@ def parse_reference(text: str) -> Parsed:
     return Parsed(value, score=0.7 + 0.3 * min(1.0, digits / 6))
 
 
+def parse_vat_id(text: str) -> Parsed:
+    """A VAT identification number: country prefix and 8-12 characters, spaces removed."""
+    compact = re.sub(r"[\s.\-]", "", text).upper()
+    if (
+        not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{8,12}", compact)
+        or sum(c.isdigit() for c in compact) < 7
+    ):
+        return invalid("invalid_vat_id", f"Not a VAT id: {text!r}.")
+    return Parsed(compact)
+
+
 Parser = Callable[[str], Parsed]
 
 PARSERS: dict[str, Parser] = {
@@ -263,6 +275,7 @@ PARSERS: dict[str, Parser] = {
     "email": parse_email,
     "phone": parse_phone,
     "reference": parse_reference,
+    "vat_id": parse_vat_id,
 }
 
 
