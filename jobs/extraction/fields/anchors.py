@@ -97,6 +97,8 @@ RECEIPT: Lexicon = {
     "total": INVOICE["total_amount"]
     + _weighted("to pay|paid|betrag|a payer|totaal te betalen", "", "eur|sum"),
     "tax": INVOICE["tax_amount"],
+    # Not extracted, but "Total excl. VAT" must not read as a tax or total label.
+    "_net": INVOICE["net_amount"],
     "payment_method": _weighted(
         "payment method|paid by|payment type|payment|zahlungsart|bezahlt mit|zahlart"
         "|mode de paiement|mode de reglement|paiement|betaalwijze|betaalmethode"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jobs.extraction.fields.anchors import Lexicon
+from jobs.extraction.fields.currency import parse_currency_text
 from jobs.extraction.fields.layout import LabelMatch, Row, build_rows, find_labels
 from jobs.extraction.fields.model import ExtractedField, union_box
 from jobs.extraction.fields.normalize import Parsed, parse, parse_date
@@ -189,7 +190,9 @@ class Locator:
         index = 0
         while index < len(words) and skipped <= 6:
             word = words[index]
-            if is_punctuation(word.text) or _PERCENT.fullmatch(word.text):
+            if (
+                is_punctuation(word.text) and parse_currency_text(word.text) is None
+            ) or _PERCENT.fullmatch(word.text):
                 index += 1
                 continue
             if field_type != "date":
