@@ -288,7 +288,11 @@ def find_currency(
     """The currency written next to the amounts, else the most frequent on the pages, else the
     currency of the IBAN's or VAT id's country."""
     for candidate in amounts:
-        if candidate is not None and candidate.parsed.currency:
+        if (
+            candidate is not None
+            and candidate.parsed.currency
+            and min((w.confidence for w in candidate.words), default=1.0) >= 0.6
+        ):
             return ExtractedField(
                 value=candidate.parsed.currency,
                 raw=candidate.raw,
