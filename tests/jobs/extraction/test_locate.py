@@ -33,7 +33,9 @@ def test_value_right_of_label_beats_value_below_it():
 
 
 def test_nearest_value_below_wins():
-    p = page(row(0.1, (0.1, "Date")), row(0.125, (0.1, "01.02.2020")), row(0.15, (0.1, "05.06.2021")))
+    p = page(
+        row(0.1, (0.1, "Date")), row(0.125, (0.1, "01.02.2020")), row(0.15, (0.1, "05.06.2021"))
+    )
     assert Locator([p], LEXICON).best("invoice_date", "date").value == "2020-02-01"
 
 
@@ -48,7 +50,9 @@ def test_multi_word_label_matches_across_words_accent_and_case_insensitively():
 
 
 def test_longer_label_claims_its_words_so_total_ht_is_not_a_total():
-    p = page(row(0.1, (0.1, "Total HT :"), (0.5, "46,68 €")), row(0.2, (0.1, "Total"), (0.5, "56,02 €")))
+    p = page(
+        row(0.1, (0.1, "Total HT :"), (0.5, "46,68 €")), row(0.2, (0.1, "Total"), (0.5, "56,02 €"))
+    )
     locator = Locator([p], LEXICON)
     assert locator.best("net_amount", "amount").value == "46.68"
     assert [c.value for c in locator.candidates("total_amount", "amount")] == ["56.02"]
@@ -60,7 +64,9 @@ def test_values_that_fail_the_type_check_are_skipped():
 
 
 def test_stronger_label_wins_over_a_weaker_one():
-    p = page(row(0.1, (0.1, "Total"), (0.5, "10.00")), row(0.3, (0.1, "Grand total"), (0.5, "12.00")))
+    p = page(
+        row(0.1, (0.1, "Total"), (0.5, "10.00")), row(0.3, (0.1, "Grand total"), (0.5, "12.00"))
+    )
     assert Locator([p], LEXICON).best("total_amount", "amount").value == "12.00"
 
 

@@ -90,8 +90,15 @@ def test_numbers_are_plain_decimal_strings():
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("€", "EUR"), ("$", "USD"), ("£", "GBP"), ("₹", "INR"), ("Rs.", "INR"), ("chf", "CHF"),
-     ("euros", "EUR")],
+    [
+        ("€", "EUR"),
+        ("$", "USD"),
+        ("£", "GBP"),
+        ("₹", "INR"),
+        ("Rs.", "INR"),
+        ("chf", "CHF"),
+        ("euros", "EUR"),
+    ],
 )
 def test_currency_symbols_and_codes_map_to_iso_4217(text, code):
     assert parse_currency(text).value == code
