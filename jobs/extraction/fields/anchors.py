@@ -1,0 +1,166 @@
+"""Label lexicon: how invoices in English, German, French, Dutch and Italian name their fields.
+
+Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
+"Grand Total" names the payable total for sure, a bare "Total" may head any column. Phrases are
+written naturally; matching folds case and accents and ignores trailing ":" "#" "." (see
+:func:`jobs.extraction.fields.text.fold_token`; "N°", "No.", "Nr.", "#" are all the same token).
+Labels under :data:`OTHER` are not extracted but stop a value search: the words after
+"Customer no." are not the invoice number.
+"""
+
+from __future__ import annotations
+
+Lexicon = dict[str, list[tuple[str, float]]]
+
+
+def _weighted(strong: str, medium: str = "", weak: str = "") -> list[tuple[str, float]]:
+    """Phrases separated by ``|``, at weights 1.0, 0.8 and 0.6."""
+    out: list[tuple[str, float]] = []
+    for phrases, weight in ((strong, 1.0), (medium, 0.8), (weak, 0.6)):
+        out.extend((p.strip(), weight) for p in phrases.split("|") if p.strip())
+    return out
+
+
+INVOICE: Lexicon = {
+    "invoice_number": _weighted(
+        "invoice number|invoice no|invoice num|invoice id|invoice reference|invoice ref"
+        "|bill number|bill no|rechnungsnummer|rechnungsnr|rechnungs-nr|rechnung no"
+        "|rechnungs no|numero de facture|no de facture|no facture|facture no|factuurnummer"
+        "|factuurnr|factuur no|numero fattura|numero della fattura|fattura no|no fattura",
+        "document number|document no|belegnummer|beleg no|rechnung|facture|factuur|fattura",
+        "invoice",
+    ),
+    "invoice_date": _weighted(
+        "invoice date|date of invoice|invoice dated|date of issue|issue date|billing date"
+        "|rechnungsdatum|datum der rechnung|ausstellungsdatum|date de facture"
+        "|date de facturation|date facture|date d'emission|factuurdatum|datum factuur"
+        "|data fattura|data della fattura|data di emissione|data documento",
+        "issued on|belegdatum|date d'edition",
+        "date|datum|data|dated",
+    ),
+    "due_date": _weighted(
+        "due date|payment due|payment due date|date due|due on|pay by|faellig am|fallig am"
+        "|falligkeitsdatum|zahlbar bis|zahlungsziel|date d'echeance|echeance"
+        "|date limite de paiement|date limite de paiement le|a payer avant le|vervaldatum"
+        "|uiterste betaaldatum|te betalen voor|data di scadenza|data scadenza|scadenza",
+    ),
+    "total_amount": _weighted(
+        "grand total|total amount|total amount due|amount due|balance due|total due"
+        "|invoice total|total for this invoice|total incl. vat|total including vat"
+        "|total inc. vat|total to pay|amount payable|gesamtbetrag|gesamtsumme|rechnungsbetrag"
+        "|endbetrag|zahlbetrag|zu zahlen|total ttc|montant ttc|montant total|net a payer"
+        "|somme a payer|total a payer|montant a payer|totaal incl. btw|totaalbedrag|te betalen"
+        "|totale fattura|totale documento|importo totale|totale da pagare|netto a pagare",
+        "totaal|totale|brutto|gesamt brutto|summe brutto",
+        "total|summe|gesamt",
+    ),
+    "net_amount": _weighted(
+        "net amount|net total|total net|total excl. vat|total excluding vat|total excl vat"
+        "|total before tax|amount before tax|nettobetrag|summe netto|gesamt netto|total ht"
+        "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
+        "|totale imponibile|imponibile",
+        "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
+        "|subtotale",
+    ),
+    "tax_amount": _weighted(
+        "tax amount|total tax|vat amount|total vat|sales tax|mehrwertsteuer|umsatzsteuer"
+        "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva",
+        "vat|mwst|tva|iva|gst",
+        "tax|ust|btw",
+    ),
+    "iban": _weighted("iban|iban code|iban-nr|iban nr"),
+    "vat_id": _weighted(
+        "vat id|vat no|vat number|vat reg no|vat registration number|vat registration no"
+        "|ustid|ust-id|ust-idnr|ustidnr|ust-id-nr|ust id nr|ust-id no|umsatzsteuer-id"
+        "|umsatzsteuer-identifikationsnummer|no tva|numero de tva|no de tva"
+        "|tva intracommunautaire|no tva intracommunautaire|no de tva intra communautaire"
+        "|no de tva intracommunautaire|tva intra|btw-nummer|btw nummer|btw nr|btw-id"
+        "|btw-identificatienummer|partita iva|p. iva|p.iva",
+        "tax id|vat/tin",
+        "btw|vat",
+    ),
+    "customer_name": _weighted(
+        "bill to|billed to|invoice to|sold to|customer name|bill to address"
+        "|rechnungsempfanger|rechnungsadresse|facture a|facturer a|adresse de facturation"
+        "|factuuradres|gefactureerd aan|spett.le|intestatario|destinatario",
+        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address",
+    ),
+    "issuer": _weighted(
+        "sold by|seller|vendor|supplier|service provider|account holder|beneficiary"
+        "|verkaufer|lieferant|kontoinhaber|vendu par|vendeur|fournisseur|titulaire du compte"
+        "|verkocht door|verkoper|leverancier|rekeninghouder|venduto da|venditore|fornitore",
+    ),
+}
+
+RECEIPT: Lexicon = {
+    "date": INVOICE["invoice_date"] + _weighted("", "", "bon|beleg"),
+    "total": INVOICE["total_amount"]
+    + _weighted("to pay|paid|betrag|a payer|totaal te betalen", "", "eur|sum"),
+    "tax": INVOICE["tax_amount"],
+    # Not extracted, but "Total excl. VAT" must not read as a tax or total label.
+    "_net": INVOICE["net_amount"],
+    "payment_method": _weighted(
+        "payment method|paid by|payment type|payment|zahlungsart|bezahlt mit|zahlart"
+        "|mode de paiement|mode de reglement|paiement|betaalwijze|betaalmethode"
+        "|metodo di pagamento|pagamento",
+    ),
+}
+
+# Labels of fields nobody asked for: they end the search for a value.
+OTHER: Lexicon = {
+    "_other": _weighted(
+        "customer number|customer no|customer id|account number|account no|order number"
+        "|order no|order id|order date|delivery date|kundennummer|kundennr|kunden-nr"
+        "|auftragsnummer|auftrag no|bestellnummer|bestelldatum|lieferdatum|leistungsdatum"
+        "|numero de client|no client|id.client|id client|numero de commande"
+        "|date de commande|numero de dossier|klantnummer|ordernummer|orderdatum|bestelnummer"
+        "|codice cliente|numero ordine|data ordine|page|seite|pagina|bic|swift|tel|phone"
+        "|fax|telefon|telefoon|telefono|email|e-mail|contract no|service tax|vat/tin|cin|pan"
+        "|steuer-nr|steuernummer|kto-nr|blz|siret|siren|kvk|rcs|customer care|customer service"
+        "|kundenservice|service clients|service client|klantenservice|servizio clienti"
+        "|ohne mwst|exkl. mwst|excl. vat|excl. tax|rabatt|discount|remise|korting|sconto",
+    )
+}
+
+PAYMENT_METHODS: dict[str, str] = {
+    "cash": "cash",
+    "bar": "cash",
+    "barzahlung": "cash",
+    "especes": "cash",
+    "contant": "cash",
+    "contanti": "cash",
+    "card": "card",
+    "credit card": "card",
+    "debit card": "card",
+    "karte": "card",
+    "ec-karte": "card",
+    "ec karte": "card",
+    "girocard": "card",
+    "carte": "card",
+    "carte bancaire": "card",
+    "cb": "card",
+    "pin": "card",
+    "pinnen": "card",
+    "carta": "card",
+    "bancomat": "card",
+    "visa": "card",
+    "mastercard": "card",
+    "maestro": "card",
+    "amex": "card",
+    "american express": "card",
+    "v pay": "card",
+    "contactless": "card",
+    "kontaktlos": "card",
+    "sans contact": "card",
+    "paypal": "paypal",
+    "ideal": "ideal",
+    "bank transfer": "transfer",
+    "uberweisung": "transfer",
+    "virement": "transfer",
+    "overschrijving": "transfer",
+    "bonifico": "transfer",
+    "direct debit": "direct_debit",
+    "lastschrift": "direct_debit",
+    "prelevement": "direct_debit",
+    "incasso": "direct_debit",
+}

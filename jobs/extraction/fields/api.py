@@ -1,0 +1,104 @@
+"""The one entry point the worker calls: pages (and the file, for forms) in, fields out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
+from jobs.extraction.fields.form import extract_form
+from jobs.extraction.fields.invoice import INVOICE_FIELDS, extract_invoice
+from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
+from jobs.extraction.fields.receipt import extract_receipt
+from jobs.extraction.fields.validation import required_errors, totals_errors, validate_value
+from jobs.extraction.types import Page
+
+KINDS: tuple[str, ...] = ("text", "invoice", "receipt", "custom", "form")
+
+RECEIPT_TYPES: dict[str, str] = {"date": "date", "total": "amount", "tax": "amount"}
+LINE_ITEM_TYPES: dict[str, str] = {"quantity": "number", "unit_price": "amount", "amount": "amount"}
+
+
+def extract_text(pages: Sequence[Page]) -> dict[str, FieldValue]:
+    """The whole text as one field; confidence is the mean OCR confidence (1 for text layers)."""
+    text = "\n\n".join(p.text for p in pages).strip()
+    confidences = [1.0 if p.confidence is None else p.confidence for p in pages]
+    return {
+        "text": ExtractedField(
+            value=text or None,
+            raw=text or None,
+            confidence=(sum(confidences) / len(confidences)) if confidences and text else 0.0,
+            page=pages[0].number if len(pages) == 1 else None,
+        )
+    }
+
+
+def _check(
+    fields: dict[str, FieldValue],
+    types: dict[str, str],
+    *,
+    today: dt.date | None,
+    patterns: dict[str, str | None] | None = None,
+) -> None:
+    for name, field_type in types.items():
+        field = fields.get(name)
+        if isinstance(field, ExtractedField):
+            pattern = (patterns or {}).get(name)
+            field.validation_errors.extend(
+                validate_value(field_type, field, today=today, pattern=pattern)
+            )
+
+
+def extract_fields(
+    kind: str,
+    pages: Sequence[Page],
+    *,
+    schema: Schema | None = None,
+    pdf_path: Path | str | None = None,
+    today: dt.date | None = None,
+) -> FieldsResult:
+    """Extract and validate the fields of one document.
+
+    ``kind``: ``text``, ``invoice``, ``receipt``, ``custom`` (needs ``schema``) or ``form``
+    (needs ``pdf_path``). Raises ValueError for an unknown kind or a missing/invalid schema.
+    """
+    document_errors: list[dict] = []
+    if kind == "text":
+        fields = extract_text(pages)
+    elif kind == "invoice":
+        fields = extract_invoice(pages)
+        _check(fields, INVOICE_FIELDS, today=today)
+        items = fields.get("line_items")
+        if isinstance(items, list):
+            for row in items:
+                _check(dict(row), LINE_ITEM_TYPES, today=today)
+        document_errors.extend(totals_errors(fields))
+    elif kind == "receipt":
+        fields = extract_receipt(pages)
+        _check(fields, RECEIPT_TYPES, today=today)
+    elif kind == "custom":
+        if schema is None:
+            raise ValueError("A custom extraction needs a schema.")
+        problems = validate_schema(schema)
+        if problems:
+            raise ValueError("Invalid schema: " + " ".join(problems))
+        fields = extract_custom(pages, schema)
+        types = {spec["name"]: spec["type"] for spec in schema}
+        patterns = {spec["name"]: spec.get("pattern") for spec in schema}
+        _check(fields, types, today=today, patterns=patterns)
+        required = [spec["name"] for spec in schema if spec.get("required")]
+        document_errors.extend(required_errors(fields, required))
+        for error in document_errors:
+            target = fields.get(error.get("field", ""))
+            if error["code"] == "required_missing" and isinstance(target, ExtractedField):
+                target.validation_errors.append(
+                    {"code": error["code"], "message": error["message"]}
+                )
+    elif kind == "form":
+        if pdf_path is None:
+            raise ValueError("A form extraction needs the PDF's path.")
+        fields = dict(extract_form(pdf_path))
+    else:
+        raise ValueError(f"Unknown extraction kind {kind!r}; expected one of {', '.join(KINDS)}.")
+    return FieldsResult(fields=fields, validation_errors=document_errors)

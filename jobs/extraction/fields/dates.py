@@ -1,0 +1,174 @@
+"""Date parsing for the written forms invoices use, in five languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from jobs.extraction.fields.text import fold
+
+_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: (
+        "january",
+        "jan",
+        "januar",
+        "jaenner",
+        "janner",
+        "jan",
+        "janvier",
+        "janv",
+        "januari",
+        "gennaio",
+        "gen",
+    ),
+    2: ("february", "feb", "februar", "fevrier", "fevr", "fev", "februari", "febbraio"),
+    3: ("march", "mar", "marz", "maerz", "mrz", "mars", "maart", "mrt", "marzo"),
+    4: ("april", "apr", "avril", "avr", "aprile"),
+    5: ("may", "mai", "mei", "maggio", "mag"),
+    6: ("june", "jun", "juni", "juin", "giugno", "giu"),
+    7: ("july", "jul", "juli", "juillet", "juil", "luglio", "lug"),
+    8: ("august", "aug", "aout", "augustus", "agosto", "ago"),
+    9: ("september", "sep", "sept", "septembre", "settembre", "set"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "ottobre", "ott"),
+    11: ("november", "nov", "novembre"),
+    12: ("december", "dec", "dezember", "dez", "decembre", "dicembre", "dic"),
+}
+MONTHS: dict[str, int] = {name: month for month, names in _MONTH_NAMES.items() for name in names}
+
+# Words that may surround a written date without changing it.
+_WEEKDAYS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "fri",
+    "sat",
+    "sun",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "lunedi",
+    "martedi",
+    "mercoledi",
+    "giovedi",
+    "venerdi",
+    "sabato",
+    "domenica",
+}
+
+_NUMERIC = re.compile(r"^(\d{1,4})([./\-])(\d{1,2})\2(\d{2,4})$")
+_NUMERIC_SPACED = re.compile(r"^(\d{1,4})\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{2,4})$")
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e|eme|ème|º|°)$")
+
+
+class DateError(ValueError):
+    """The text is not a date, or names a day that does not exist."""
+
+
+def _year(value: str) -> int:
+    year = int(value)
+    if len(value) == 2:
+        # Two-digit years: 00-69 are 2000s, 70-99 the 1900s.
+        return 2000 + year if year < 70 else 1900 + year
+    if len(value) != 4:
+        raise DateError(f"{value!r} is not a year")
+    return year
+
+
+def _make(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateError(f"no such day: {year:04d}-{month:02d}-{day:02d}") from exc
+
+
+def _numeric(text: str, *, dayfirst: bool) -> dt.date | None:
+    match = _NUMERIC.match(text) or _NUMERIC_SPACED.match(text)
+    if not match:
+        return None
+    first, _, second, third = match.groups()
+    if len(first) == 4:  # yyyy-mm-dd
+        return _make(int(first), int(second), int(third))
+    if len(first) == 3 or len(third) == 3:
+        raise DateError(f"{text!r} is not a date")
+    a, b, year = int(first), int(second), _year(third)
+    if a > 12 and b <= 12:
+        day, month = a, b
+    elif b > 12 and a <= 12:
+        month, day = a, b  # mm/dd/yyyy, unambiguous only because the day is > 12
+    else:
+        day, month = (a, b) if dayfirst else (b, a)
+    return _make(year, month, day)
+
+
+def _written(text: str) -> dt.date | None:
+    tokens = [t for t in re.split(r"[\s,./\-]+", fold(text)) if t]
+    month: int | None = None
+    numbers: list[str] = []
+    for token in tokens:
+        ordinal = _ORDINAL.match(token)
+        if token.isdigit():
+            numbers.append(token)
+        elif ordinal:
+            numbers.append(ordinal.group(1))
+        elif token in MONTHS and month is None:
+            month = MONTHS[token]
+        elif token in _WEEKDAYS:
+            continue
+        else:
+            return None
+    if month is None or len(numbers) != 2:
+        return None
+    long_years = [n for n in numbers if len(n) == 4]
+    if len(long_years) == 1:
+        year_text = long_years[0]
+        day_text = numbers[1] if numbers[0] == year_text else numbers[0]
+    else:
+        day_text, year_text = numbers
+    if len(day_text) > 2:
+        raise DateError(f"{text!r} is not a date")
+    return _make(_year(year_text), month, int(day_text))
+
+
+def parse_date_text(text: str, *, dayfirst: bool = True) -> dt.date:
+    """Parse one date; raise :class:`DateError` when ``text`` is not exactly one date.
+
+    Numeric dates are day-first unless only the month-first reading is possible.
+    """
+    cleaned = text.strip().strip(",;:()")
+    if not cleaned:
+        raise DateError("empty date")
+    numeric = _numeric(cleaned, dayfirst=dayfirst)
+    if numeric is not None:
+        return numeric
+    written = _written(cleaned)
+    if written is not None:
+        return written
+    raise DateError(f"{text!r} is not a recognised date")

@@ -1,0 +1,96 @@
+"""Invoices: labelled fields by geometric search, issuer and currency by heuristics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from jobs.extraction.fields.anchors import INVOICE, OTHER
+from jobs.extraction.fields.items import extract_line_items
+from jobs.extraction.fields.locate import Candidate, Locator
+from jobs.extraction.fields.model import ExtractedField, FieldValue
+from jobs.extraction.fields.normalize import parse_iban
+from jobs.extraction.fields.parties import find_currency, find_issuer
+from jobs.extraction.types import Page
+
+INVOICE_FIELDS: dict[str, str] = {
+    "invoice_number": "reference",
+    "invoice_date": "date",
+    "due_date": "date",
+    "total_amount": "amount",
+    "net_amount": "amount",
+    "tax_amount": "amount",
+    "iban": "iban",
+    "vat_id": "vat_id",
+    "customer_name": "text",
+}
+_ATTENTION = re.compile(r"^(attn|attention|z\.?\s?hd\.?|a l'attention de|t\.a\.v\.?)\s*:?\s*", re.I)
+
+
+def _field(candidate: Candidate | None) -> ExtractedField:
+    return candidate.to_field() if candidate is not None else ExtractedField()
+
+
+def invoice_date_fallback(locator: Locator) -> Candidate | None:
+    """An unlabelled invoice date: on the invoice number's row ("Invoice 123 of 2 July 2015"),
+    else the first date of the first page that no other label claims."""
+    for label in locator.labels_for("invoice_number"):
+        row = locator.rows[label.page][label.row]
+        for candidate in locator.scan("date", base=0.7):
+            if candidate.page == label.page and candidate.words[0] in row.words:
+                return candidate
+    claimed = {
+        (m.page, m.row)
+        for p in locator.pages
+        for m in locator.labels[p.number]
+        if m.keys.keys() - {"invoice_date"}
+    }
+    for candidate in locator.scan("date", base=0.35):
+        row_of = _row_index(locator, candidate)
+        if (candidate.page, row_of) not in claimed:
+            return candidate
+    return None
+
+
+def _row_index(locator: Locator, candidate: Candidate) -> int:
+    for index, row in enumerate(locator.rows[candidate.page]):
+        if candidate.words and candidate.words[0] in row.words:
+            return index
+    return -1
+
+
+def _iban_fallback(locator: Locator) -> Candidate | None:
+    """An IBAN without a label: any run of words that passes the checksum."""
+    for candidate in locator.scan("iban", base=0.6):
+        if parse_iban(candidate.raw).ok:
+            return candidate
+    return None
+
+
+def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
+    """Invoice fields: see :data:`INVOICE_FIELDS`, plus issuer, currency and line_items."""
+    locator = Locator(pages, {**INVOICE, **OTHER})
+    found: dict[str, Candidate | None] = {}
+    for key, field_type in INVOICE_FIELDS.items():
+        found[key] = locator.best(key, field_type, prefer_last=key == "total_amount")
+    if found["invoice_date"] is None:
+        found["invoice_date"] = invoice_date_fallback(locator)
+    if found["iban"] is None:
+        found["iban"] = _iban_fallback(locator)
+    fields: dict[str, FieldValue] = {key: _field(c) for key, c in found.items()}
+    customer = fields["customer_name"]
+    assert isinstance(customer, ExtractedField)
+    if isinstance(customer.value, str):
+        customer.value = _ATTENTION.sub("", customer.value).strip() or customer.value
+    fields["issuer"] = find_issuer(
+        locator, customer=customer.value if isinstance(customer.value, str) else None
+    )
+    countries = [str(c.value) for c in (found["iban"], found["vat_id"]) if c is not None]
+    fields["currency"] = find_currency(
+        pages, [found["total_amount"], found["net_amount"], found["tax_amount"]], countries
+    )
+    fields["line_items"] = extract_line_items(
+        locator, stop_keys=("total_amount", "net_amount", "tax_amount")
+    )
+    order = ["issuer", *INVOICE_FIELDS, "currency", "line_items"]
+    return {key: fields[key] for key in order}

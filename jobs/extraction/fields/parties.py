@@ -1,0 +1,319 @@
+"""Who issued the document, and in which currency: heuristics that need no labels.
+
+The issuer is rarely labelled. Signals, strongest first:
+
+1. a company name with a legal form (Inc., AG, B.V., GmbH, SAS, Ltd...) that contains the brand
+   of a web/e-mail domain repeated on the document (``QualityHosting AG`` + qualityhosting.de);
+2. a domain brand that the document repeats at least three times (the trading name);
+3. the value of a seller label ("Sold by", "Titulaire du compte", "Kontoinhaber"...);
+4. a company name with a legal form that is not the customer's, the most repeated first;
+5. the first line of the first page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jobs.extraction.fields.currency import currencies_in
+from jobs.extraction.fields.layout import Row
+from jobs.extraction.fields.locate import MAX_WORD_GAP, Candidate, Locator
+from jobs.extraction.fields.model import ExtractedField, union_box
+from jobs.extraction.fields.text import fold
+from jobs.extraction.types import Page, Word
+
+LEGAL_FORMS: frozenset[str] = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "llc",
+        "llp",
+        "ltd",
+        "limited",
+        "plc",
+        "pvt",
+        "gmbh",
+        "ag",
+        "kg",
+        "ohg",
+        "ug",
+        "gbr",
+        "se",
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "bv",
+        "nv",
+        "vof",
+        "spa",
+        "srl",
+        "snc",
+        "sapa",
+        "oy",
+        "ab",
+        "as",
+        "aps",
+        "kft",
+        "sro",
+    ]
+)
+# Mail providers and tools whose domains say nothing about the issuer.
+GENERIC_DOMAINS: frozenset[str] = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "hotmail",
+        "outlook",
+        "live",
+        "icloud",
+        "gmx",
+        "aol",
+        "protonmail",
+        "web",
+        "t-online",
+        "orange",
+        "wanadoo",
+        "tcpdf",
+        "adobe",
+        "google",
+        "microsoft",
+    ]
+)
+_TLDS = "com|net|org|info|biz|io|eu|de|fr|nl|be|it|es|at|ch|uk|in|us|ca|au|lu|pl|se|dk|no|fi"
+_HOST = re.compile(
+    rf"(?:https?://)?(?:[\w-]+\.)*?(?P<name>[a-z0-9][a-z0-9-]{{1,62}})"
+    rf"\.(?:co\.|com\.|org\.)?(?:{_TLDS})(?:/\S*)?",
+    re.IGNORECASE,
+)
+
+
+def _legal_key(word: str) -> str:
+    return fold(word).replace(".", "").strip(",;:()")
+
+
+def _is_name_word(word: str) -> bool:
+    text = word.strip(",;()")
+    return bool(text) and (text[0].isupper() or text[0].isdigit() or text in {"&", "-", "+"})
+
+
+@dataclass(slots=True)
+class NameHit:
+    name: str
+    page: int
+    words: list[Word]
+
+
+def legal_names(pages: Sequence[Page], rows: dict[int, list[Row]]) -> list[NameHit]:
+    """Company names ending in a legal form, each occurrence, top of page 1 first."""
+    hits: list[NameHit] = []
+    for page in pages:
+        for row in rows[page.number]:
+            words = row.words
+            index = 0
+            while index < len(words):
+                if _legal_key(words[index].text) not in LEGAL_FORMS:
+                    index += 1
+                    continue
+                end = index + 1
+                while end < len(words) and _legal_key(words[end].text) in LEGAL_FORMS:
+                    end += 1
+                start = index
+                while (
+                    start > 0
+                    and index - start < 6
+                    and _is_name_word(words[start - 1].text)
+                    and not words[start - 1].text.endswith(":")
+                    and words[start].box[0] - words[start - 1].box[2] <= MAX_WORD_GAP
+                    and _legal_key(words[start - 1].text) not in LEGAL_FORMS
+                ):
+                    start -= 1
+                if start < index:
+                    span = words[start:end]
+                    name = " ".join(w.text for w in span).strip(" ,;:")
+                    hits.append(NameHit(name, page.number, span))
+                index = end
+    return hits
+
+
+def domain_brands(text: str) -> Counter[str]:
+    """Brands of the web and e-mail domains on a page (``www.flipkart.com`` -> ``flipkart``),
+    counted by how often the brand appears anywhere in the text."""
+    brands: set[str] = set()
+    for token in re.split(r"[\s,;()<>\"']+", text):
+        host = token.split("@", 1)[1] if "@" in token else token
+        match = _HOST.fullmatch(host.rstrip(".:"))
+        if match and not match.group("name").isdigit():
+            brands.add(match.group("name").lower())
+    lowered = text.casefold()
+    counts: Counter[str] = Counter()
+    for brand in brands - GENERIC_DOMAINS:
+        if len(brand) >= 3:
+            counts[brand] = len(re.findall(rf"(?<![a-z0-9]){re.escape(brand)}", lowered))
+    return counts
+
+
+def _brand_display(brand: str, text: str) -> str:
+    """How the document itself writes a brand outside URLs (``Flipkart``)."""
+    forms = Counter(
+        m.group(0)
+        for m in re.finditer(rf"(?<![\w./@]){re.escape(brand)}(?![\w-])", text, re.IGNORECASE)
+        if not m.group(0).islower()
+    )
+    return forms.most_common(1)[0][0] if forms else brand.capitalize()
+
+
+def _hit_field(hit: NameHit, confidence: float) -> ExtractedField:
+    ocr = sum(w.confidence for w in hit.words) / max(len(hit.words), 1)
+    return ExtractedField(
+        value=hit.name,
+        raw=" ".join(w.text for w in hit.words),
+        confidence=confidence * ocr,
+        page=hit.page,
+        box=union_box([w.box for w in hit.words]),
+    )
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def find_issuer(
+    locator: Locator, *, label_key: str = "issuer", customer: str | None = None
+) -> ExtractedField:
+    """The issuer by the signals in the module docstring."""
+    pages = locator.pages
+    text = "\n".join(p.text for p in pages)
+    brands = domain_brands(text)
+    names = legal_names(pages, locator.rows)
+    customer_key = _compact(customer) if customer else ""
+    names = [
+        n
+        for n in names
+        if not customer_key
+        or (_compact(n.name) not in customer_key and customer_key not in _compact(n.name))
+    ]
+    for brand, count in brands.most_common():
+        if count < 2:
+            break
+        branded = [n for n in names if brand in _compact(n.name)]
+        if branded:
+            return _hit_field(min(branded, key=lambda n: len(n.name)), 0.85)
+    if brands:
+        brand, count = brands.most_common(1)[0]
+        if count >= 3:
+            return _brand_field(locator, brand, text)
+    labelled: Candidate | None = locator.best(label_key, "text")
+    if labelled is not None:
+        return labelled.to_field(scale=0.9)
+    if names:
+        counts = Counter(_compact(n.name) for n in names)
+        best = max(names, key=lambda n: counts[_compact(n.name)])
+        return _hit_field(best, 0.55)
+    for page in pages:
+        for row in locator.rows[page.number]:
+            line = " ".join(w.text for w in row.words)
+            if sum(c.isalpha() for c in line) >= 3:
+                return _hit_field(NameHit(line, page.number, row.words), 0.3)
+    return ExtractedField()
+
+
+def _brand_field(locator: Locator, brand: str, text: str) -> ExtractedField:
+    display = _brand_display(brand, text)
+    for page in locator.pages:
+        for row in locator.rows[page.number]:
+            for word in row.words:
+                if brand in word.text.casefold():
+                    return ExtractedField(
+                        value=display,
+                        raw=word.text,
+                        confidence=0.6 * word.confidence,
+                        page=page.number,
+                        box=word.box,
+                    )
+    return ExtractedField(value=display, raw=brand, confidence=0.4)
+
+
+# Currency by IBAN or VAT country, when the document writes no currency at all.
+COUNTRY_CURRENCY: dict[str, str] = {
+    **{
+        c: "EUR"
+        for c in [
+            "AT",
+            "BE",
+            "CY",
+            "DE",
+            "EE",
+            "ES",
+            "FI",
+            "FR",
+            "GR",
+            "HR",
+            "IE",
+            "IT",
+            "LT",
+            "LU",
+            "LV",
+            "MT",
+            "NL",
+            "PT",
+            "SI",
+            "SK",
+        ]
+    },
+    "EL": "EUR",
+    "GB": "GBP",
+    "CH": "CHF",
+    "LI": "CHF",
+    "PL": "PLN",
+    "CZ": "CZK",
+    "HU": "HUF",
+    "SE": "SEK",
+    "DK": "DKK",
+    "NO": "NOK",
+    "RO": "RON",
+    "BG": "BGN",
+}
+
+
+def find_currency(
+    pages: Sequence[Page], amounts: Sequence[Candidate | None], countries: Sequence[str]
+) -> ExtractedField:
+    """The currency written next to the amounts, else the most frequent on the pages, else the
+    currency of the IBAN's or VAT id's country."""
+    for candidate in amounts:
+        if (
+            candidate is not None
+            and candidate.parsed.currency
+            and min((w.confidence for w in candidate.words), default=1.0) >= 0.6
+        ):
+            return ExtractedField(
+                value=candidate.parsed.currency,
+                raw=candidate.raw,
+                confidence=0.95 * candidate.ocr_confidence,
+                page=candidate.page,
+                box=candidate.box,
+            )
+    # Words OCR is unsure of are left out: a misread "₹" easily becomes "¥".
+    counts = Counter(
+        code
+        for page in pages
+        for word in page.words
+        if word.confidence >= 0.6
+        for code in currencies_in(word.text)
+    )
+    if counts:
+        code, count = counts.most_common(1)[0]
+        share = count / sum(counts.values())
+        return ExtractedField(value=code, raw=code, confidence=0.5 + 0.35 * share)
+    for country in countries:
+        code = COUNTRY_CURRENCY.get(country[:2].upper()) if country else None
+        if code:
+            return ExtractedField(value=code, raw=country[:2], confidence=0.4)
+    return ExtractedField()

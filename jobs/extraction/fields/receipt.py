@@ -1,0 +1,84 @@
+"""Receipts: merchant, date, time, total, tax, currency and payment method."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from jobs.extraction.fields.anchors import OTHER, PAYMENT_METHODS, RECEIPT
+from jobs.extraction.fields.invoice import invoice_date_fallback
+from jobs.extraction.fields.locate import Candidate, Locator
+from jobs.extraction.fields.model import ExtractedField, FieldValue
+from jobs.extraction.fields.parties import find_currency, find_issuer
+from jobs.extraction.fields.text import fold
+from jobs.extraction.types import Page
+
+_TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])[:h]([0-5]\d)(?::([0-5]\d))?(?![\d:])")
+_METHODS = sorted(PAYMENT_METHODS, key=len, reverse=True)
+
+
+def _field(candidate: Candidate | None) -> ExtractedField:
+    return candidate.to_field() if candidate is not None else ExtractedField()
+
+
+def _largest_amount(locator: Locator) -> Candidate | None:
+    """Without a total label, a receipt's total is usually its largest amount."""
+    amounts = [c for c in locator.scan("amount", base=0.35) if c.parsed.score >= 0.85]
+    return max(amounts, key=lambda c: float(c.value), default=None)
+
+
+def _time(pages: Sequence[Page]) -> ExtractedField:
+    for page in pages:
+        for word in page.words:
+            match = _TIME.search(word.text)
+            if match:
+                hours, minutes, seconds = match.groups()
+                value = f"{int(hours):02d}:{minutes}" + (f":{seconds}" if seconds else "")
+                return ExtractedField(
+                    value=value,
+                    raw=word.text,
+                    confidence=0.7 * word.confidence,
+                    page=page.number,
+                    box=word.box,
+                )
+    return ExtractedField()
+
+
+def _payment_method(locator: Locator) -> ExtractedField:
+    """A known payment word, after a payment label or anywhere (canonical: card, cash...)."""
+    labelled = [(candidate, 0.9) for candidate in locator.candidates("payment_method", "text")]
+    anywhere = [
+        (Candidate(w.text, w.text, 0.6, p.number, [w], parsed=None), 0.6)  # type: ignore[arg-type]
+        for p in locator.pages
+        for w in p.words
+    ]
+    for candidate, score in [*labelled, *anywhere]:
+        text = f" {fold(candidate.raw)} "
+        for method in _METHODS:
+            if re.search(rf"(?<![a-z]){re.escape(method)}(?![a-z])", text):
+                ocr = candidate.ocr_confidence
+                return ExtractedField(
+                    value=PAYMENT_METHODS[method],
+                    raw=candidate.raw,
+                    confidence=score * ocr,
+                    page=candidate.page,
+                    box=candidate.box,
+                )
+    return ExtractedField()
+
+
+def extract_receipt(pages: Sequence[Page]) -> dict[str, FieldValue]:
+    locator = Locator(pages, {**RECEIPT, **OTHER})
+    date = locator.best("date", "date") or invoice_date_fallback(locator)
+    total = locator.best("total", "amount", prefer_last=True) or _largest_amount(locator)
+    tax = locator.best("tax", "amount")
+    merchant = find_issuer(locator)
+    return {
+        "merchant": merchant,
+        "date": _field(date),
+        "time": _time(pages),
+        "total": _field(total),
+        "tax": _field(tax),
+        "currency": find_currency(pages, [total, tax], []),
+        "payment_method": _payment_method(locator),
+    }
