@@ -105,7 +105,7 @@ class DocumentReviewInputSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.CharField(allow_null=True, allow_blank=True, max_length=5000),
         required=False,
-        help_text="Field name (`line_items.0.amount` inside a list) → corrected value.",
+        help_text="Field name (`line_items[0].amount` inside a list) → corrected value.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 A result's ``fields`` maps a name to a field ``{"value", "raw", "confidence", "band", "page",
 "box", "validation_errors"}``, or to a list of dicts of such fields (``line_items``). A field
-inside a list is named by its path, ``line_items.0.amount``; corrections use the same names.
+inside a list is named by its path, ``line_items[0].amount`` (as the field engine names it);
+corrections use the same names.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +63,7 @@ def flatten(fields: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
                     continue
                 for sub, leaf in row.items():
                     if _is_field(leaf):
-                        leaves.append((f"{name}.{index}.{sub}", leaf))
+                        leaves.append((f"{name}[{index}].{sub}", leaf))
     return leaves
 
 
@@ -69,11 +71,15 @@ def field_names(fields: dict[str, Any]) -> set[str]:
     return {name for name, _ in flatten(fields)}
 
 
+_ITEM = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\]\.(?P<column>\w+)$")
+
+
 def label(name: str) -> str:
-    """``line_items.0.unit_price`` → ``Line items 1 · unit price``."""
-    parts = name.split(".")
-    if len(parts) == 3 and parts[1].isdigit():
-        return f"{_words(parts[0])} {int(parts[1]) + 1} · {_words(parts[2]).lower()}"
+    """``line_items[0].unit_price`` → ``Line items 1 · unit price``."""
+    item = _ITEM.match(name)
+    if item:
+        index = int(item["index"]) + 1
+        return f"{_words(item['list'])} {index} · {_words(item['column']).lower()}"
     return _words(name)
 
 

@@ -52,7 +52,7 @@ class DocumentReview(models.Model):
     revision_status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.TO_REVIEW, db_index=True
     )
-    # Field name (``total`` or ``line_items.0.amount`` inside a list) → corrected value.
+    # Field name (``total`` or ``line_items[0].amount`` inside a list) → corrected value.
     corrected_fields = models.JSONField(default=dict, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

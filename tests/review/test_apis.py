@@ -52,7 +52,7 @@ def test_patch_corrects_fields_and_approves_in_one_request(api_client, service, 
     document = complete_document(service)
     response = api_client.patch(
         document_url(service, document),
-        {"revision_status": "approved", "fields": {"total": "120.00", "line_items.0.amount": ""}},
+        {"revision_status": "approved", "fields": {"total": "120.00", "line_items[0].amount": ""}},
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -64,7 +64,7 @@ def test_patch_corrects_fields_and_approves_in_one_request(api_client, service, 
     revisions = FieldRevision.objects.filter(document=document)
     assert {(r.field, r.api_key_name, r.user_id) for r in revisions} == {
         ("total", "test", None),
-        ("line_items.0.amount", "test", None),
+        ("line_items[0].amount", "test", None),
     }
 
 

@@ -85,8 +85,8 @@ def test_an_unchanged_value_stores_no_revision(service, complete_document, revie
 
 def test_fields_inside_a_list_are_corrected_by_their_path(service, complete_document, reviewer):
     document = complete_document(service)
-    fields_correct(document=document, values={"line_items.0.amount": "12.00"}, user=reviewer)
-    assert document.review.corrected_fields == {"line_items.0.amount": "12.00"}
+    fields_correct(document=document, values={"line_items[0].amount": "12.00"}, user=reviewer)
+    assert document.review.corrected_fields == {"line_items[0].amount": "12.00"}
 
 
 def test_an_unknown_field_is_refused_and_nothing_is_stored(service, complete_document, reviewer):
