@@ -193,7 +193,16 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
         )
         if not pages:
             raise ExtractionError("empty_document", "The document has no pages.")
-        result = build_result(kind=job.service.kind, pages=pages)
+        service = job.service
+        is_pdf = document.content_type == "application/pdf"
+        result = build_result(
+            kind=service.kind,
+            pages=pages,
+            required_fields=service.required_fields or [],
+            review_threshold=service.review_threshold,
+            schema=service.field_schema or None,
+            pdf_path=Path(document.file.path) if is_pdf else None,
+        )
     except ExtractionError as exc:
         logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
         job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
