@@ -32,6 +32,10 @@ class FieldView:
     errors: list[dict[str, str]] = field(default_factory=list)
 
     @property
+    def found(self) -> bool:
+        return self.predicted not in (None, "")
+
+    @property
     def confidence_percent(self) -> int | None:
         return None if self.confidence is None else round(self.confidence * 100)
 
@@ -83,8 +87,12 @@ def label(name: str) -> str:
     return _words(name)
 
 
+ACRONYMS = {"iban": "IBAN", "vat": "VAT", "id": "ID", "bic": "BIC", "po": "PO", "url": "URL"}
+
+
 def _words(name: str) -> str:
-    text = name.replace("_", " ").strip()
+    words = [ACRONYMS.get(word.lower(), word) for word in name.replace("_", " ").split()]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 

@@ -89,7 +89,12 @@ def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
                 "number": number,
                 "has_preview": bool(page.get("preview")),
                 "ratio": round(100 * page["height"] / page["width"], 3) if page["width"] else 141,
-                "fields": [f for f in fields if f.page == number and f.box],
+                # Largest first, so a small box drawn inside a larger one stays clickable.
+                "fields": sorted(
+                    (f for f in fields if f.page == number and f.box),
+                    key=lambda f: (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]),
+                    reverse=True,
+                ),
             }
         )
     return render(

@@ -56,11 +56,20 @@
     if (input) input.addEventListener("focus", function () { if (current !== index) select(index, { focusRow: false }); });
   });
 
+  // Several fields can share one box (a total and its currency): clicking it again moves to
+  // the next field of that box.
   root.querySelectorAll("[data-box]").forEach(function (box) {
     box.addEventListener("click", function (event) {
       event.preventDefault();
-      var index = indexOfName(box.getAttribute("data-box"));
-      select(index, { scrollPage: false });
+      var style = box.getAttribute("style");
+      var group = Array.prototype.filter.call(
+        box.parentNode.querySelectorAll("[data-box]"),
+        function (other) { return other.getAttribute("style") === style; }
+      ).map(function (other) { return other.getAttribute("data-box"); });
+      var name = box.getAttribute("data-box");
+      var at = current >= 0 ? group.indexOf(rows[current].getAttribute("data-field")) : -1;
+      if (at >= 0) name = group[(at + 1) % group.length];
+      select(indexOfName(name), { scrollPage: false });
     });
   });
 
