@@ -27,6 +27,27 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ("name", "public_id")
     readonly_fields = ("public_id", "created_at")
     inlines = [ApiKeyInline]
+    fieldsets = (
+        (None, {"fields": ("name", "public_id", "kind", "is_active", "created_at")}),
+        (
+            "Fields",
+            {
+                "fields": ("field_schema",),
+                "description": (
+                    "Custom services: the fields to extract. Types: text, date, amount, number, "
+                    "currency, iban, email, phone, choice. Example: "
+                    '[{"name": "po_number", "label": "PO number", "type": "text", '
+                    '"required": true, "anchors": ["PO number", "Purchase order"], '
+                    '"pattern": "PO-\\d+"}]'
+                ),
+            },
+        ),
+        (
+            "Review policy",
+            {"fields": ("required_fields", "review_threshold", "auto_validate")},
+        ),
+        ("Advanced", {"fields": ("settings",), "classes": ("collapse",)}),
+    )
 
 
 @admin.register(ApiKey)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -60,6 +61,35 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
+
+    def clean(self) -> None:
+        from jobs.extraction.fields import field_names, validate_schema
+
+        errors: dict[str, list[str]] = {}
+        if self.kind == self.Kind.CUSTOM:
+            if not self.field_schema:
+                errors["field_schema"] = ["A custom service needs at least one field."]
+            else:
+                problems = validate_schema(self.field_schema)
+                if problems:
+                    errors["field_schema"] = problems
+        elif self.field_schema:
+            errors["field_schema"] = ["Only custom services have a field schema."]
+        if not isinstance(self.required_fields, list) or not all(
+            isinstance(name, str) for name in self.required_fields
+        ):
+            errors["required_fields"] = ['Give a list of field names, e.g. ["total_amount"].']
+        elif "field_schema" not in errors:
+            known = field_names(self.kind, self.field_schema)
+            unknown = [n for n in self.required_fields if known is not None and n not in known]
+            if unknown:
+                errors["required_fields"] = [
+                    f"Unknown field {name!r} for a {self.kind} service; "
+                    f"known fields: {', '.join(known or ())}."
+                    for name in unknown
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ApiKey(models.Model):

@@ -157,6 +157,17 @@ def job_fail(*, job_id: uuid.UUID | str, run_token: uuid.UUID, code: str, messag
     )
 
 
+def service_field_spec(*, service: Service) -> dict[str, Any]:
+    """What the sandboxed extractor needs to know of a service to extract and judge fields."""
+    return {
+        "kind": service.kind,
+        "schema": service.field_schema if service.kind == Service.Kind.CUSTOM else None,
+        "required": service.required_fields,
+        "threshold": service.review_threshold,
+        "today": timezone.localdate().isoformat(),
+    }
+
+
 def job_process(*, job_id: uuid.UUID | str) -> None:
     """Claim a job, extract its document in a sandboxed child process, and record the outcome.
 
@@ -169,7 +180,7 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
     job = Job.objects.select_related("service", "document").get(pk=job_id)
     document = job.document
     try:
-        pages = extract_sandboxed(
+        extraction = extract_sandboxed(
             Path(document.file.path),
             content_type=document.content_type,
             limits=Limits(
@@ -185,13 +196,14 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
                 cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
             ),
+            fields=service_field_spec(service=job.service),
             on_progress=lambda done, total: job_progress(
                 job_id=job_id, run_token=token, done=done, total=total
             ),
         )
-        if not pages:
+        if not extraction.pages:
             raise ExtractionError("empty_document", "The document has no pages.")
-        result = build_result(kind=job.service.kind, pages=pages)
+        result = build_result(kind=job.service.kind, extraction=extraction)
     except ExtractionError as exc:
         logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
         job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
@@ -205,7 +217,7 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
             message="An unexpected error stopped the extraction; it has been logged.",
         )
         return
-    job_complete(job_id=job_id, run_token=token, result=result, page_count=len(pages))
+    job_complete(job_id=job_id, run_token=token, result=result, page_count=len(extraction.pages))
 
 
 def jobs_reconcile(*, older_than: timedelta | None = None) -> int:
