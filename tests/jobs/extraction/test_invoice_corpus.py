@@ -9,15 +9,7 @@ from jobs.extraction import detect
 from jobs.extraction.document import Limits, extract_pages
 from jobs.extraction.fields import extract_fields, extract_invoice
 from jobs.extraction.types import Page
-
-PDFS = [
-    "AmazonWebServices",
-    "FlipkartInvoice",
-    "NetpresseInvoice",
-    "QualityHosting",
-    "coolblue1",
-    "free_fiber",
-]
+from tests.conftest import CORPUS_PDFS
 
 
 def _pages(path: Path) -> list[Page]:
@@ -29,7 +21,7 @@ def _pages(path: Path) -> list[Page]:
     ]
 
 
-@pytest.mark.parametrize("name", PDFS)
+@pytest.mark.parametrize("name", CORPUS_PDFS)
 def test_invoice_number_and_total_match_the_corpus_labels(name, corpus_dir):
     path = corpus_dir / f"{name}.pdf"
     expected = json.loads(path.with_suffix(".json").read_text())[0]
