@@ -103,6 +103,11 @@ class PlanQuotasApi(ServiceApi):
     @extend_schema(
         operation_id="plan_quotas",
         summary="Read the plan's usage and limits",
+        description=(
+            "Pages processed in the current period against the plan's limit (myBiros' fields), "
+            "documents submitted against theirs, and the period and subscription dates. A "
+            "service without a plan is unlimited: `plan_type` and the limits are null."
+        ),
         responses={
             200: PlanQuotasOutputSerializer,
             **{code: ErrorResponseSerializer for code in (401, 403, 404, 429)},

@@ -198,7 +198,7 @@ def max_upload_bytes(service: Service) -> int:
     """The global file limit, or the plan's when it is smaller."""
     limit = settings.DOCPLATFORM_MAX_UPLOAD_BYTES
     plan_limit = service.plan.max_file_bytes if service.plan else None
-    return min(limit, plan_limit) if plan_limit else limit
+    return limit if plan_limit is None else min(limit, plan_limit)
 
 
 def _too_large(limit: int) -> str:

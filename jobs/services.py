@@ -259,7 +259,7 @@ def max_pages(service: Service) -> int:
     """The global page limit, or the plan's when it is smaller."""
     limit = settings.DOCPLATFORM_MAX_PAGES
     plan_limit = service.plan.max_pages_per_document if service.plan else None
-    return min(limit, plan_limit) if plan_limit else limit
+    return limit if plan_limit is None else min(limit, plan_limit)
 
 
 def jobs_reconcile(*, older_than: timedelta | None = None) -> int:
