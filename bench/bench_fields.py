@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python bench/bench_fields.py [--corpus /work/shared/corpus/invoices]
+    python bench/bench_fields.py [--corpus ../shared/corpus/invoices]
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def pages_of(path: Path) -> list[Page]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/invoices"))
+    default = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "invoices"
+    parser.add_argument("--corpus", type=Path, default=default)
     args = parser.parse_args()
     files = sorted(p for p in args.corpus.iterdir() if p.suffix.lower() in {".pdf", ".png"})
     header = f"{'document':<24}" + "".join(f"{f:<16}" for f in FIELDS) + "s/page"

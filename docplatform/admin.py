@@ -1,11 +1,30 @@
+"""Administration of services, keys and plans. Every action is written to the admin log."""
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from docplatform import services
-from docplatform.models import ApiKey, Service
+from docplatform import quotas, services
+from docplatform.models import ApiKey, PlanUsage, Service, ServiceUsage, UsagePlan
+from docplatform.selectors import plan_status_for_plan, plan_status_get
+
+
+def usage_bar(used: int, limit: int | None) -> SafeString:
+    """``used / limit`` with a bar; ∞ when unlimited."""
+    if limit is None:
+        return format_html("{} / ∞", used)
+    return format_html(
+        '<progress value="{}" max="{}" style="width:8em"></progress> {} / {}',
+        min(used, limit),
+        limit,
+        used,
+        limit,
+    )
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -13,7 +32,15 @@ class ApiKeyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    fields = (
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "suspended_at",
+        "revoked_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -22,11 +49,178 @@ class ApiKeyInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("name", "public_id", "kind", "is_active", "created_at")
-    list_filter = ("kind", "is_active")
-    search_fields = ("name", "public_id")
+    list_display = ("name", "public_id", "plan", "documents", "pages", "is_active", "created_at")
+    list_filter = ("is_active", "plan", "kind")
+    list_select_related = ("plan",)
+    search_fields = ("name", "public_id", "plan__name")
     readonly_fields = ("public_id", "created_at")
     inlines = [ApiKeyInline]
+    fieldsets = (
+        (None, {"fields": ("name", "public_id", "kind", "plan", "is_active", "created_at")}),
+        (
+            "Fields",
+            {
+                "fields": ("field_schema",),
+                "description": (
+                    "Custom services: the fields to extract. Types: text, date, amount, number, "
+                    "currency, iban, email, phone, choice. Example: "
+                    '[{"name": "po_number", "label": "PO number", "type": "text", '
+                    '"required": true, "anchors": ["PO number", "Purchase order"], '
+                    '"pattern": "PO-\\d+"}]'
+                ),
+            },
+        ),
+        (
+            "Review policy",
+            {"fields": ("required_fields", "review_threshold", "auto_validate")},
+        ),
+        ("Advanced", {"fields": ("settings",), "classes": ("collapse",)}),
+    )
+    actions = ["suspend", "resume"]
+
+    @admin.display(description="Documents this period (plan)")
+    def documents(self, obj: Service) -> SafeString:
+        status = plan_status_get(service=obj)
+        return usage_bar(status.documents_used, status.documents_limit)
+
+    @admin.display(description="Pages this period (plan)")
+    def pages(self, obj: Service) -> SafeString:
+        status = plan_status_get(service=obj)
+        return usage_bar(status.pages_used, status.pages_limit)
+
+    @admin.action(description="Suspend selected services (refuse new documents)")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        self._set_active(request, queryset, active=False)
+
+    @admin.action(description="Resume selected services")
+    def resume(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        self._set_active(request, queryset, active=True)
+
+    def _set_active(self, request: HttpRequest, queryset: QuerySet[Service], active: bool) -> None:
+        word = "Resumed" if active else "Suspended"
+        for service in queryset:
+            services.service_set_active(service=service, active=active)
+            self.log_change(request, service, f"{word} the service.")
+        self.message_user(request, f"{word} {len(queryset)} service(s).", messages.SUCCESS)
+
+
+class PlanServiceInline(admin.TabularInline):
+    model = Service
+    fk_name = "plan"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("name", "public_id", "is_active")
+    readonly_fields = fields
+    verbose_name_plural = "services on this plan (assign a plan on the service's page)"
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(UsagePlan)
+class UsagePlanAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "plan_type",
+        "documents",
+        "pages",
+        "service_count",
+        "subscription_start",
+        "subscription_end",
+    )
+    list_filter = ("plan_type",)
+    search_fields = ("name", "services__name", "services__public_id")
+    readonly_fields = ("current_period", "documents", "pages", "created_at")
+    inlines = [PlanServiceInline]
+    actions = ["reset_period"]
+    fieldsets = [
+        (None, {"fields": ["name", "plan_type", "subscription_start", "subscription_end"]}),
+        (
+            "Budget per period",
+            {"fields": ["pages_limit", "documents_limit", "tolerance_percent"]},
+        ),
+        (
+            "Limits",
+            {
+                "fields": [
+                    "max_file_bytes",
+                    "max_pages_per_document",
+                    "requests_per_minute",
+                    "max_active_jobs",
+                ]
+            },
+        ),
+        ("Current usage", {"fields": ["current_period", "documents", "pages", "created_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UsagePlan]:
+        plans = super().get_queryset(request)
+        return plans.annotate(service_total=Count("services", distinct=True))
+
+    @admin.display(description="Services", ordering="service_total")
+    def service_count(self, obj: UsagePlan) -> int:
+        return obj.service_total  # type: ignore[attr-defined]
+
+    @admin.display(description="Documents used")
+    def documents(self, obj: UsagePlan) -> SafeString | str:
+        if obj.pk is None:
+            return "-"
+        return usage_bar(plan_status_for_plan(plan=obj).documents_used, obj.documents_limit)
+
+    @admin.display(description="Pages used")
+    def pages(self, obj: UsagePlan) -> SafeString | str:
+        if obj.pk is None:
+            return "-"
+        return usage_bar(plan_status_for_plan(plan=obj).pages_used, obj.pages_limit)
+
+    @admin.display(description="Current period")
+    def current_period(self, obj: UsagePlan) -> str:
+        if obj.pk is None:
+            return "-"
+        start, end = obj.period_at(timezone.now())
+        until = f"resets at {end:%Y-%m-%d %H:%M}" if end else "does not reset"
+        return f"from {start:%Y-%m-%d %H:%M}, {until}"
+
+    @admin.action(description="Reset the current period's usage to zero")
+    def reset_period(self, request: HttpRequest, queryset: QuerySet[UsagePlan]) -> None:
+        for plan in queryset:
+            usage = quotas.plan_usage_reset(plan=plan)
+            self.log_change(
+                request, plan, f"Reset the period from {usage.period_start:%Y-%m-%d} to zero."
+            )
+        self.message_user(
+            request, f"Reset the current period of {len(queryset)} plan(s).", messages.SUCCESS
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Usage rows are written only by the quota services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PlanUsage)
+class PlanUsageAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "period_start", "documents_used", "pages_used", "reset_at")
+    list_filter = ("plan",)
+    search_fields = ("plan__name",)
+    date_hierarchy = "period_start"
+
+
+@admin.register(ServiceUsage)
+class ServiceUsageAdmin(ReadOnlyAdmin):
+    list_display = ("service", "plan", "period_start", "documents_used", "pages_used")
+    list_filter = ("plan", "service")
+    search_fields = ("service__name", "service__public_id")
+    date_hierarchy = "period_start"
 
 
 @admin.register(ApiKey)
@@ -34,8 +228,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("name", "service", "prefix", "created_at", "last_used_at", "status")
     list_filter = ("service",)
     search_fields = ("name", "prefix", "service__name", "service__public_id")
-    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
-    actions = ["revoke"]
+    readonly_fields = ("prefix", "created_at", "last_used_at", "suspended_at", "revoked_at")
+    actions = ["revoke", "suspend", "resume"]
 
     def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
         if obj is None:
@@ -47,6 +241,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "created_at",
             "last_used_at",
             "expires_at",
+            "suspended_at",
             "revoked_at",
         ]
 
@@ -57,6 +252,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def status(self, obj: ApiKey) -> str:
         if obj.revoked_at:
             return "revoked"
+        if obj.suspended_at:
+            return "suspended"
         return "active" if obj.is_usable() else "expired"
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: object, change: bool) -> None:
@@ -77,4 +274,19 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for key in queryset:
             services.api_key_revoke(api_key=key)
-        self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
+            self.log_change(request, key, "Revoked the key.")
+        self.message_user(request, f"Revoked {len(queryset)} key(s).", messages.SUCCESS)
+
+    @admin.action(description="Suspend selected keys")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            services.api_key_suspend(api_key=key)
+            self.log_change(request, key, "Suspended the key.")
+        self.message_user(request, f"Suspended {len(queryset)} key(s).", messages.SUCCESS)
+
+    @admin.action(description="Resume selected keys")
+    def resume(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            services.api_key_resume(api_key=key)
+            self.log_change(request, key, "Resumed the key.")
+        self.message_user(request, f"Resumed {len(queryset)} key(s).", messages.SUCCESS)

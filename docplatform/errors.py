@@ -12,6 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from docplatform.quotas import QuotaExceeded, RateLimited
+
 
 class ApiError(exceptions.APIException):
     """An API error with its own status, code and optional offending parameter."""
@@ -37,6 +39,11 @@ class ApiError(exceptions.APIException):
             self.status_code = status_code
 
 
+class Forbidden(ApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "forbidden"
+
+
 class NotFound(ApiError):
     status_code = status.HTTP_404_NOT_FOUND
     default_code = "not_found"
@@ -51,6 +58,28 @@ class Unprocessable(ApiError):
 class PayloadTooLarge(ApiError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "file_too_large"
+
+
+def rate_limit_headers(*, limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
+    """The ``RateLimit-*`` fields of the IETF httpapi draft, as separate headers."""
+    return {
+        "RateLimit-Limit": str(limit),
+        "RateLimit-Remaining": str(remaining),
+        "RateLimit-Reset": str(reset_seconds),
+    }
+
+
+def _from_domain(exc: Exception) -> Exception:
+    """Domain errors raised by services, as API errors."""
+    if isinstance(exc, QuotaExceeded):
+        return Forbidden(exc.message, code=exc.code)
+    if isinstance(exc, RateLimited):
+        headers = rate_limit_headers(
+            limit=exc.limit, remaining=exc.remaining, reset_seconds=exc.reset_seconds
+        )
+        headers["Retry-After"] = str(exc.reset_seconds)
+        return ApiError(exc.message, code=exc.code, status_code=429, headers=headers)
+    return exc
 
 
 def error_body(code: str, message: str, param: str | None = None) -> dict[str, Any]:
@@ -77,6 +106,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF exception handler that renders every error in the platform's shape."""
     if isinstance(exc, Http404):
         exc = NotFound()
+    exc = _from_domain(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None

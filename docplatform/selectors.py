@@ -1,11 +1,16 @@
-"""Reads for services and API keys."""
+"""Reads for services, API keys and plan usage."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from docplatform.keys import hash_key, split_key, verify_key
-from docplatform.models import ApiKey
+from docplatform.models import ApiKey, PlanUsage, Service, ServiceUsage, UsagePlan
+from docplatform.quotas import calendar_month_start
 
 
 def api_key_get_usable(*, raw: str) -> ApiKey | None:
@@ -15,10 +20,59 @@ def api_key_get_usable(*, raw: str) -> ApiKey | None:
     prefixes exist.
     """
     prefix = split_key(raw)
-    key = ApiKey.objects.select_related("service").filter(prefix=prefix).first() if prefix else None
+    keys = ApiKey.objects.select_related("service__plan")
+    key = keys.filter(prefix=prefix).first() if prefix else None
     if key is None:
         hash_key(raw, iterations=settings.DOCPLATFORM_API_KEY_HASH_ITERATIONS)
         return None
     if not verify_key(raw, key.hashed_key) or not key.is_usable():
         return None
     return key
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatus:
+    """A service's plan and what its services used in the current period."""
+
+    plan: UsagePlan | None
+    period_start: datetime
+    period_end: datetime | None
+    documents_used: int
+    pages_used: int
+
+    @property
+    def pages_limit(self) -> int | None:
+        return self.plan.pages_limit if self.plan else None
+
+    @property
+    def documents_limit(self) -> int | None:
+        return self.plan.documents_limit if self.plan else None
+
+
+def plan_status_get(*, service: Service, now: datetime | None = None) -> PlanStatus:
+    """Current usage of the service's plan; without a plan, the service's calendar month."""
+    now = now or timezone.now()
+    plan = service.plan
+    if plan is None:
+        start = calendar_month_start(now)
+        row = ServiceUsage.objects.filter(service=service, period_start=start).first()
+        return PlanStatus(
+            plan=None,
+            period_start=start,
+            period_end=None,
+            documents_used=row.documents_used if row else 0,
+            pages_used=row.pages_used if row else 0,
+        )
+    return plan_status_for_plan(plan=plan, now=now)
+
+
+def plan_status_for_plan(*, plan: UsagePlan, now: datetime | None = None) -> PlanStatus:
+    start, end = plan.period_at(now or timezone.now())
+    row = PlanUsage.objects.filter(plan=plan, period_start=start).first()
+    return PlanStatus(
+        plan=plan,
+        period_start=start,
+        period_end=end,
+        documents_used=row.documents_used if row else 0,
+        pages_used=row.pages_used if row else 0,
+    )

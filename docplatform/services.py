@@ -55,3 +55,27 @@ def api_key_touch(*, api_key: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
+
+
+def api_key_suspend(*, api_key: ApiKey) -> ApiKey:
+    """Refuse the key's requests until it is resumed (unlike revoking, this can be undone)."""
+    if api_key.suspended_at is None:
+        api_key.suspended_at = timezone.now()
+        api_key.save(update_fields=["suspended_at"])
+    return api_key
+
+
+def api_key_resume(*, api_key: ApiKey) -> ApiKey:
+    if api_key.suspended_at is not None:
+        api_key.suspended_at = None
+        api_key.save(update_fields=["suspended_at"])
+    return api_key
+
+
+def service_set_active(*, service: Service, active: bool) -> Service:
+    """Suspend (``active=False``) or resume a service. A suspended service refuses new
+    documents; its jobs and documents stay readable."""
+    if service.is_active != active:
+        service.is_active = active
+        service.save(update_fields=["is_active"])
+    return service

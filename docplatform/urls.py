@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from docplatform import views
+from docplatform import apis, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path("review/", include("review.urls")),
     path("api/v1/inference/", include("jobs.urls")),
+    path(
+        "api/v1/service/<str:service_id>/plan/quotas",
+        apis.PlanQuotasApi.as_view(),
+        name="plan-quotas",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -12,10 +12,9 @@ from rest_framework import status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from docplatform.authentication import ApiKeyAuthentication
-from docplatform.errors import ApiError, NotFound, PayloadTooLarge, Unprocessable
+from docplatform.apis import ServiceApi
+from docplatform.errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unprocessable
 from docplatform.models import Service
 from jobs import selectors, services
 from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
@@ -35,27 +34,14 @@ from review import services as review_services
 
 ERRORS = {
     401: ErrorResponseSerializer,
+    403: ErrorResponseSerializer,
     404: ErrorResponseSerializer,
     422: ErrorResponseSerializer,
+    429: ErrorResponseSerializer,
 }
 # Multipart framing around the file: a request longer than the file limit plus this is refused
 # before its body is read.
 MULTIPART_SLACK = 64 * 1024
-
-
-class ServiceApi(APIView):
-    """Base for endpoints under ``/service/<service_id>/``, authenticated by ``x-api-key``.
-
-    A key only sees its own service: any other service id, existing or not, is a 404.
-    """
-
-    authentication_classes = [ApiKeyAuthentication]
-
-    def service(self, request: Request, service_id: str) -> Service:
-        service = request.auth.service
-        if service.public_id != service_id:
-            raise NotFound("No such service.", code="service_not_found")
-        return service
 
 
 class JobPredictApi(ServiceApi):
@@ -67,7 +53,9 @@ class JobPredictApi(ServiceApi):
     )
     def post(self, request: Request, service_id: str) -> Response:
         service = self.service(request, service_id)
-        limit = settings.DOCPLATFORM_MAX_UPLOAD_BYTES
+        if not service.is_active:
+            raise Forbidden("This service is suspended.", code="service_suspended")
+        limit = max_upload_bytes(service)
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit + MULTIPART_SLACK:
             raise PayloadTooLarge(_too_large(limit), param="file")
@@ -262,5 +250,18 @@ def _head(upload: Any) -> bytes:
     return head
 
 
+def max_upload_bytes(service: Service) -> int:
+    """The global file limit, or the plan's when it is smaller."""
+    limit = settings.DOCPLATFORM_MAX_UPLOAD_BYTES
+    plan_limit = service.plan.max_file_bytes if service.plan else None
+    return limit if plan_limit is None else min(limit, plan_limit)
+
+
 def _too_large(limit: int) -> str:
-    return f"The file is larger than the limit of {limit // (1024 * 1024)} MB."
+    if limit >= 1024 * 1024:
+        size = f"{limit / (1024 * 1024):g} MB"
+    elif limit >= 1024:
+        size = f"{limit / 1024:g} KB"
+    else:
+        size = f"{limit} bytes"
+    return f"The file is larger than the limit of {size}."

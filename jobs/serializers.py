@@ -132,6 +132,8 @@ class DocumentSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(source="job.completed_at", allow_null=True)
     expires_at = serializers.DateTimeField(source="job.expires_at", allow_null=True)
     error = serializers.SerializerMethodField()
+    needs_review = serializers.SerializerMethodField()
+    validation_errors = serializers.SerializerMethodField()
     revision_status = serializers.SerializerMethodField(
         help_text="to_review, review_required, approved or not_approved; null until completed."
     )
@@ -172,6 +174,12 @@ class DocumentSerializer(serializers.Serializer):
     def get_error(self, document: Document) -> dict[str, str] | None:
         job = document.job
         return {"code": job.error_code, "message": job.error_message} if job.error_code else None
+
+    def get_needs_review(self, document: Document) -> bool | None:
+        return None if document.result is None else document.result.get("needs_review", False)
+
+    def get_validation_errors(self, document: Document) -> list[dict[str, Any]]:
+        return (document.result or {}).get("validation_errors", [])
 
     def get_pages(self, document: Document) -> list[dict[str, Any]]:
         request = self.context["request"]

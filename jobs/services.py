@@ -18,6 +18,12 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from docplatform.models import ApiKey, Service
+from docplatform.quotas import (
+    QuotaExceeded,
+    RateLimited,
+    quota_document_consume,
+    quota_pages_consume,
+)
 from jobs.extraction import ExtractionError
 from jobs.extraction.detect import EXTENSIONS
 from jobs.extraction.document import Limits
@@ -29,6 +35,10 @@ from review.services import review_init
 logger = logging.getLogger(__name__)
 
 TASK = "jobs.tasks.job_process"
+ACTIVE = (Job.Status.QUEUED, Job.Status.PROCESSING)
+# How long a client refused for too many active jobs is told to wait: a hint, as no one knows
+# when a job will finish.
+ACTIVE_JOBS_RETRY_SECONDS = 5
 
 
 def job_enqueue(*, job_id: uuid.UUID) -> None:
@@ -47,7 +57,12 @@ def job_create(
     content_type: str,
     alias: str = "",
 ) -> Job:
-    """Store an upload, insert its job and document, and queue the job. Extracts nothing."""
+    """Store an upload, insert its job and document, and queue the job. Extracts nothing.
+
+    In the same transaction: the plan's cap on active jobs is checked (:class:`RateLimited`)
+    and one document is spent from its budget (:class:`QuotaExceeded`). A refusal rolls
+    everything back and deletes the stored file, so nothing is kept.
+    """
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -63,6 +78,8 @@ def job_create(
     document.file.save(f"original.{EXTENSIONS[content_type]}", upload, save=False)
     try:
         with transaction.atomic():
+            job_active_limit_check(service=service)
+            quota_document_consume(service=service)
             job = Job.objects.create(service=service, api_key=api_key)
             document.job = job
             document.save()
@@ -71,6 +88,29 @@ def job_create(
         document.file.delete(save=False)
         raise
     return job
+
+
+def job_active_limit_check(*, service: Service) -> None:
+    """Raise :class:`RateLimited` if the service already has its plan's cap of active jobs.
+
+    Precondition: called inside the transaction that creates the job. The count is exact
+    because no other submit of the service can commit between it and the insert: on SQLite
+    the transaction is IMMEDIATE, so it holds the database's single write lock from its first
+    statement; on PostgreSQL the service row is locked (SQLite ignores ``FOR UPDATE``).
+    Workers only ever move jobs out of the active states, so they cannot push the count up.
+    """
+    cap = service.plan.max_active_jobs if service.plan else None
+    if cap is None:
+        return
+    list(Service.objects.select_for_update().filter(pk=service.pk).values_list("pk"))
+    active = Job.objects.filter(service=service, status__in=ACTIVE).count()
+    if active >= cap:
+        raise RateLimited(
+            f"This service already has {active} jobs queued or processing; its plan allows "
+            f"{cap} at once.",
+            limit=cap,
+            reset_seconds=ACTIVE_JOBS_RETRY_SECONDS,
+        )
 
 
 def _lease() -> timedelta:
@@ -124,7 +164,11 @@ def job_progress(*, job_id: uuid.UUID | str, run_token: uuid.UUID, done: int, to
 def job_complete(
     *, job_id: uuid.UUID | str, run_token: uuid.UUID, result: dict[str, Any], page_count: int
 ) -> bool:
-    """Record a result. Only the run that holds ``run_token`` can; returns whether it did."""
+    """Record a result. Only the run that holds ``run_token`` can; returns whether it did.
+
+    The pages are spent from the plan in the same transaction; if they do not fit in what is
+    left, :class:`QuotaExceeded` is raised and nothing is recorded.
+    """
     now = timezone.now()
     finished = Job.objects.filter(
         pk=job_id, run_token=run_token, status=Job.Status.PROCESSING
@@ -139,6 +183,8 @@ def job_complete(
         error_message="",
     )
     if finished:
+        service = Service.objects.select_related("plan").get(jobs=job_id)
+        quota_pages_consume(service=service, pages=page_count)
         Document.objects.filter(job_id=job_id).update(result=result, page_count=page_count)
         review_init(document=Document.objects.select_related("service", "job").get(job_id=job_id))
     return bool(finished)
@@ -159,6 +205,17 @@ def job_fail(*, job_id: uuid.UUID | str, run_token: uuid.UUID, code: str, messag
     )
 
 
+def service_field_spec(*, service: Service) -> dict[str, Any]:
+    """What the sandboxed extractor needs to know of a service to extract and judge fields."""
+    return {
+        "kind": service.kind,
+        "schema": service.field_schema if service.kind == Service.Kind.CUSTOM else None,
+        "required": service.required_fields,
+        "threshold": service.review_threshold,
+        "today": timezone.localdate().isoformat(),
+    }
+
+
 def job_process(*, job_id: uuid.UUID | str) -> None:
     """Claim a job, extract its document in a sandboxed child process, and record the outcome.
 
@@ -168,14 +225,14 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
     token = job_claim(job_id=job_id)
     if token is None:
         return
-    job = Job.objects.select_related("service", "document").get(pk=job_id)
+    job = Job.objects.select_related("service__plan", "document").get(pk=job_id)
     document = job.document
     try:
-        pages = extract_sandboxed(
+        extraction = extract_sandboxed(
             Path(document.file.path),
             content_type=document.content_type,
             limits=Limits(
-                max_pages=settings.DOCPLATFORM_MAX_PAGES,
+                max_pages=max_pages(job.service),
                 ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
                 lang=settings.DOCPLATFORM_OCR_LANG,
                 # Previews live beside the original, so removing the folder removes both.
@@ -187,22 +244,14 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
                 cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
             ),
+            fields=service_field_spec(service=job.service),
             on_progress=lambda done, total: job_progress(
                 job_id=job_id, run_token=token, done=done, total=total
             ),
         )
-        if not pages:
+        if not extraction.pages:
             raise ExtractionError("empty_document", "The document has no pages.")
-        service = job.service
-        is_pdf = document.content_type == "application/pdf"
-        result = build_result(
-            kind=service.kind,
-            pages=pages,
-            required_fields=service.required_fields or [],
-            review_threshold=service.review_threshold,
-            schema=service.field_schema or None,
-            pdf_path=Path(document.file.path) if is_pdf else None,
-        )
+        result = build_result(kind=job.service.kind, extraction=extraction)
     except ExtractionError as exc:
         logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
         job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
@@ -216,7 +265,20 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
             message="An unexpected error stopped the extraction; it has been logged.",
         )
         return
-    job_complete(job_id=job_id, run_token=token, result=result, page_count=len(pages))
+    try:
+        job_complete(
+            job_id=job_id, run_token=token, result=result, page_count=len(extraction.pages)
+        )
+    except QuotaExceeded as exc:
+        logger.info("job %s refused: %s", job_id, exc.message)
+        job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
+
+
+def max_pages(service: Service) -> int:
+    """The global page limit, or the plan's when it is smaller."""
+    limit = settings.DOCPLATFORM_MAX_PAGES
+    plan_limit = service.plan.max_pages_per_document if service.plan else None
+    return limit if plan_limit is None else min(limit, plan_limit)
 
 
 def jobs_reconcile(*, older_than: timedelta | None = None) -> int:

@@ -20,6 +20,15 @@ CORPUS_DIR = Path(
         Path(__file__).resolve().parents[2] / "shared" / "corpus" / "invoices",
     )
 )
+# The invoices of the development corpus that have a text layer.
+CORPUS_PDFS = [
+    "AmazonWebServices",
+    "FlipkartInvoice",
+    "NetpresseInvoice",
+    "QualityHosting",
+    "coolblue1",
+    "free_fiber",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -66,3 +66,52 @@ def encrypted_pdf(content: bytes, password: str = "s3cret") -> bytes:
 
 
 CORRUPT_PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\ngarbage\x00\xff\xfe trailer"
+
+
+def laid_out_pdf(rows: list[tuple[float, float, str]]) -> bytes:
+    """A one-page A4 PDF with text at (x mm, y mm) positions, like a real invoice's layout."""
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    for x, y, text in rows:
+        pdf.set_xy(x, y)
+        pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def form_pdf(values: dict[str, str | None]) -> bytes:
+    """A PDF with filled AcroForm text fields (name → value), one widget per field."""
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    fields = ArrayObject()
+    for index, (name, value) in enumerate(values.items()):
+        top = 780 - index * 40
+        widget = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Tx"),
+                NameObject("/T"): TextStringObject(name),
+                NameObject("/Rect"): ArrayObject(FloatObject(v) for v in (60, top - 20, 300, top)),
+                NameObject("/F"): NumberObject(4),
+            }
+        )
+        if value is not None:
+            widget[NameObject("/V")] = TextStringObject(value)
+        fields.append(writer._add_object(widget))
+    page[NameObject("/Annots")] = fields
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject(fields)}
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -38,7 +38,9 @@ def _api(lang: str) -> Iterator[tesserocr.PyTessBaseAPI]:
     _local.apis = cache
     api = cache.get(lang)
     if api is None:
-        api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang=lang, psm=tesserocr.PSM.AUTO)
+        api = tesserocr.PyTessBaseAPI(
+            path=tessdata_path(), lang=lang, psm=tesserocr.PSM.SPARSE_TEXT
+        )
         cache[lang] = api
     try:
         yield api

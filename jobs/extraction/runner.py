@@ -37,14 +37,19 @@ def main() -> int:
     from jobs.extraction.types import ExtractionError
 
     limits = Limits(**request.get("limits", {}))
+    path = Path(request["path"])
+    pages = []
     try:
-        for item in extract_pages(
-            Path(request["path"]), content_type=request["content_type"], limits=limits
-        ):
+        for item in extract_pages(path, content_type=request["content_type"], limits=limits):
             if isinstance(item, int):
                 _emit({"pages": item})
             else:
+                pages.append(item)
                 _emit({"page": item.to_dict()})
+        if request.get("fields") is not None:
+            from jobs.extraction.fields.policy import extract_and_review
+
+            _emit({"fields": extract_and_review(pages, path=path, spec=request["fields"])})
     except ExtractionError as exc:
         _emit({"error": {"code": exc.code, "message": exc.message}})
         return 0

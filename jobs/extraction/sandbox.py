@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from jobs.extraction.document import Limits
 from jobs.extraction.types import ExtractionError, Page
@@ -34,15 +35,25 @@ class SandboxLimits:
 ProgressCallback = Callable[[int, int], None]
 
 
+@dataclass(slots=True)
+class Extraction:
+    pages: list[Page]
+    # {"fields", "validation_errors", "needs_review"} when fields were asked for.
+    fields: dict[str, Any] | None = None
+
+
 def extract_sandboxed(
     path: Path,
     *,
     content_type: str,
     limits: Limits,
     sandbox: SandboxLimits,
+    fields: dict[str, Any] | None = None,
     on_progress: ProgressCallback | None = None,
-) -> list[Page]:
-    """Extract every page of ``path`` in a child process.
+) -> Extraction:
+    """Extract every page of ``path`` in a child process, and its fields if ``fields`` asks.
+
+    ``fields`` is the service's spec for :func:`jobs.extraction.fields.policy.extract_and_review`.
 
     ``on_progress(done, total)`` is called in this process as pages arrive.
     Raises :class:`ExtractionError` with the child's code, or with ``extraction_timeout``,
@@ -55,6 +66,7 @@ def extract_sandboxed(
         "limits": asdict(limits),
         "memory_bytes": sandbox.memory_bytes,
         "cpu_seconds": sandbox.cpu_seconds,
+        "fields": fields,
     }
     env = {
         **os.environ,
@@ -87,6 +99,7 @@ def extract_sandboxed(
     )  # type: ignore[union-attr]
     drain.start()
     pages: list[Page] = []
+    extracted_fields: dict[str, Any] | None = None
     total = 0
     error: dict[str, str] | None = None
     done = False
@@ -104,6 +117,8 @@ def extract_sandboxed(
                 pages.append(Page.from_dict(message["page"]))
                 if on_progress:
                     on_progress(len(pages), total)
+            elif "fields" in message:
+                extracted_fields = message["fields"]
             elif "error" in message:
                 error = message["error"]
             elif message.get("done"):
@@ -123,7 +138,7 @@ def extract_sandboxed(
     if error is not None:
         raise ExtractionError(error["code"], error["message"])
     if done and returncode == 0:
-        return pages
+        return Extraction(pages=pages, fields=extracted_fields)
     if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise ExtractionError(
             "extraction_resource_limit",

@@ -89,7 +89,9 @@ def test_predicted_document_includes_text_and_word_boxes_on_request(submit, api_
     inv = next(w for w in words if w["text"] == "INV-77")
     x0, y0, x1, y1 = inv["box"]
     assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
-    assert full["service_fields"] == {}
+    # A text service's one field is the whole text.
+    assert full["service_fields"]["text"]["value"] == full["ocr"]["text"]
+    assert full["service_fields"]["text"]["band"] == "high"
 
 
 def test_unknown_include_is_refused(submit, api_client, service):

@@ -6,23 +6,16 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+from tests.conftest import CORPUS_PDFS
 
-PDFS = [
-    "AmazonWebServices",
-    "FlipkartInvoice",
-    "NetpresseInvoice",
-    "QualityHosting",
-    "coolblue1",
-    "free_fiber",
-]
+pytestmark = pytest.mark.django_db
 
 
 def expected(corpus_dir, name: str) -> dict:
     return json.loads((corpus_dir / f"{name}.json").read_text())[0]
 
 
-@pytest.mark.parametrize("name", PDFS)
+@pytest.mark.parametrize("name", CORPUS_PDFS)
 def test_corpus_pdf_text_holds_its_invoice_number_and_total(
     name, corpus_dir, submit, api_client, service
 ):

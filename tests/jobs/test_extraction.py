@@ -22,7 +22,9 @@ def extract(tmp_path: Path, content: bytes, **limits: object) -> list:
         **{k: v for k, v in limits.items() if k in SandboxLimits.__dataclass_fields__}
     )
     page_limits = Limits(**{k: v for k, v in limits.items() if k in Limits.__dataclass_fields__})
-    return extract_sandboxed(path, content_type=content_type, limits=page_limits, sandbox=sandbox)
+    return extract_sandboxed(
+        path, content_type=content_type, limits=page_limits, sandbox=sandbox
+    ).pages
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from docplatform.models import PlanUsage, UsagePlan
 from jobs import services
 from jobs.models import Job
 from tests import documents
@@ -121,3 +122,18 @@ def test_reconcile_requeues_only_jobs_the_queue_lost(api_client, service, monkey
     assert services.jobs_reconcile(older_than=timedelta(hours=1)) == 1
     assert enqueued == [str(lost.pk)]
     assert fresh.pk not in enqueued
+
+
+def test_only_the_run_that_records_the_result_spends_its_pages(api_client, service):
+    service.plan = UsagePlan.objects.create(
+        name="Pages", pages_limit=10, subscription_start=timezone.now() - timedelta(days=1)
+    )
+    service.save(update_fields=["plan"])
+    job = queued_job(api_client, service, documents.text_pdf(["a"], ["b"]))
+    stale = services.job_claim(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    current = services.job_claim(job_id=job.pk)
+    assert not services.job_complete(job_id=job.pk, run_token=stale, result={}, page_count=2)
+    assert services.job_complete(job_id=job.pk, run_token=current, result={}, page_count=2)
+    assert not services.job_complete(job_id=job.pk, run_token=current, result={}, page_count=2)
+    assert PlanUsage.objects.get(plan=service.plan).pages_used == 2

@@ -3,7 +3,7 @@
 Nothing here knows about Django or the ORM. Entry point: :func:`extract_fields`.
 """
 
-from jobs.extraction.fields.api import KINDS, extract_fields, extract_text
+from jobs.extraction.fields.api import KINDS, extract_fields, extract_text, field_names
 from jobs.extraction.fields.custom import extract_custom, validate_schema
 from jobs.extraction.fields.form import extract_form
 from jobs.extraction.fields.invoice import extract_invoice
@@ -25,6 +25,7 @@ __all__ = [
     "extract_invoice",
     "extract_receipt",
     "extract_text",
+    "field_names",
     "parse",
     "review_policy",
     "totals_errors",

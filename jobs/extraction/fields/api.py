@@ -17,6 +17,22 @@ from jobs.extraction.types import Page
 KINDS: tuple[str, ...] = ("text", "invoice", "receipt", "custom", "form")
 
 RECEIPT_TYPES: dict[str, str] = {"date": "date", "total": "amount", "tax": "amount"}
+
+# The fields each built-in kind returns; custom kinds return their schema's, forms the PDF's.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("text",),
+    "invoice": ("issuer", *INVOICE_FIELDS, "currency", "line_items"),
+    "receipt": ("merchant", "date", "time", "total", "tax", "currency", "payment_method"),
+}
+
+
+def field_names(kind: str, schema: Schema | None = None) -> tuple[str, ...] | None:
+    """Names of the fields a kind extracts, or None when only the document can tell (forms)."""
+    if kind == "custom":
+        return tuple(spec.get("name", "") for spec in schema or [] if isinstance(spec, dict))
+    return KIND_FIELDS.get(kind)
+
+
 LINE_ITEM_TYPES: dict[str, str] = {"quantity": "number", "unit_price": "amount", "amount": "amount"}
 
 

@@ -311,7 +311,20 @@ def find_currency(
     if counts:
         code, count = counts.most_common(1)[0]
         share = count / sum(counts.values())
-        return ExtractedField(value=code, raw=code, confidence=0.5 + 0.35 * share)
+        # Point at the first place the winning currency is written, for the reviewer.
+        page, word = next(
+            (page, word)
+            for page in pages
+            for word in page.words
+            if word.confidence >= 0.6 and code in currencies_in(word.text)
+        )
+        return ExtractedField(
+            value=code,
+            raw=word.text,
+            confidence=0.5 + 0.35 * share,
+            page=page.number,
+            box=word.box,
+        )
     for country in countries:
         code = COUNTRY_CURRENCY.get(country[:2].upper()) if country else None
         if code:

@@ -1,49 +1,18 @@
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
 
 from jobs.extraction.fields import extract_fields, extract_form
+from tests import documents
 
 
 def _form(path: Path) -> Path:
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=600, height=800)
-    fields = ArrayObject()
-    annotations = ArrayObject()
-    for name, value, rect in [
-        ("customer", "ACME GmbH", (60, 700, 300, 720)),
-        ("amount", "12.50", (60, 600, 200, 620)),
-        ("empty", None, (60, 500, 200, 520)),
-    ]:
-        widget = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Widget"),
-                NameObject("/FT"): NameObject("/Tx"),
-                NameObject("/T"): TextStringObject(name),
-                NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect),
-                NameObject("/F"): NumberObject(4),
-            }
-        )
-        if value is not None:
-            widget[NameObject("/V")] = TextStringObject(value)
-        reference = writer._add_object(widget)
-        fields.append(reference)
-        annotations.append(reference)
-    page[NameObject("/Annots")] = annotations
-    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): fields})
+    # documents.form_pdf puts field n's widget at x 60..300 pt, 20 pt high, 40 pt apart from
+    # y 780 pt down, on an A4 page (595 x 842 pt).
     target = path / "form.pdf"
-    with target.open("wb") as handle:
-        writer.write(handle)
+    target.write_bytes(
+        documents.form_pdf({"customer": "ACME GmbH", "amount": "12.50", "empty": None})
+    )
     return target
 
 
@@ -54,8 +23,8 @@ def test_acroform_values_are_extracted_with_page_and_box(tmp_path):
     assert fields["customer"].page == 1
     assert fields["customer"].confidence == 1.0
     x0, y0, x1, y1 = fields["customer"].box
-    assert x0 == pytest.approx(0.1) and x1 == pytest.approx(0.5)
-    assert y0 == pytest.approx(0.1) and y1 == pytest.approx(0.125)
+    assert x0 == pytest.approx(60 / 595) and x1 == pytest.approx(300 / 595)
+    assert y0 == pytest.approx(62 / 842) and y1 == pytest.approx(82 / 842)
 
 
 def test_empty_form_field_has_no_value(tmp_path):

@@ -1,5 +1,6 @@
+"""The invoice extractor on the real invoices of the development corpus."""
+
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -8,21 +9,7 @@ from jobs.extraction import detect
 from jobs.extraction.document import Limits, extract_pages
 from jobs.extraction.fields import extract_fields, extract_invoice
 from jobs.extraction.types import Page
-
-REPO = Path(__file__).resolve().parents[3]
-CORPUS = Path(
-    os.environ.get("DOCPLATFORM_CORPUS_DIR")
-    or next(
-        (
-            p
-            for p in (REPO.parent / "shared/corpus/invoices", Path("/work/shared/corpus/invoices"))
-            if p.is_dir()
-        ),
-        REPO.parent / "shared/corpus/invoices",
-    )
-)
-PDFS = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
-pytestmark = pytest.mark.skipif(not PDFS, reason=f"no corpus at {CORPUS}")
+from tests.conftest import CORPUS_PDFS
 
 
 def _pages(path: Path) -> list[Page]:
@@ -34,16 +21,17 @@ def _pages(path: Path) -> list[Page]:
     ]
 
 
-@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
-def test_invoice_number_and_total_match_the_corpus_labels(path):
+@pytest.mark.parametrize("name", CORPUS_PDFS)
+def test_invoice_number_and_total_match_the_corpus_labels(name, corpus_dir):
+    path = corpus_dir / f"{name}.pdf"
     expected = json.loads(path.with_suffix(".json").read_text())[0]
     fields = extract_invoice(_pages(path))
     assert fields["invoice_number"].value == expected["invoice_number"].lstrip("#")
     assert float(fields["total_amount"].value) == pytest.approx(float(expected["amount"]))
 
 
-def test_invoice_result_has_the_documented_shape():
-    data = extract_fields("invoice", _pages(CORPUS / "coolblue1.pdf")).to_dict()
+def test_invoice_result_has_the_documented_shape(corpus_dir):
+    data = extract_fields("invoice", _pages(corpus_dir / "coolblue1.pdf")).to_dict()
     total = data["fields"]["total_amount"]
     assert set(total) == {"value", "raw", "confidence", "band", "page", "box", "validation_errors"}
     assert total["page"] == 1 and len(total["box"]) == 4
