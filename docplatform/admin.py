@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from docplatform import services
 from docplatform.models import ApiKey, Service
+from webhooks.services import service_webhook_secret_rotate
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -27,6 +28,17 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ("name", "public_id")
     readonly_fields = ("public_id", "created_at")
     inlines = [ApiKeyInline]
+    actions = ["rotate_webhook_secret"]
+
+    @admin.action(description="New webhook secret for per-request webhook_url deliveries")
+    def rotate_webhook_secret(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        for service in queryset:
+            secret = service_webhook_secret_rotate(service=service)
+            messages.warning(
+                request,
+                f"Webhook secret of {service.name} for per-request webhook_url deliveries: "
+                f"{secret}  (copy it now: it is shown only once)",
+            )
 
 
 @admin.register(ApiKey)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -26,6 +28,25 @@ class Service(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive services refuse new documents."
     )
+    result_ttl_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="result time-to-live (seconds)",
+        help_text="How long results are kept after a job finishes. Empty: the platform default "
+        "(DOCPLATFORM_RESULT_TTL_SECONDS, 24 hours).",
+    )
+    delete_after_fetch = models.BooleanField(
+        default=False,
+        verbose_name="delete extracted data when fetched",
+        help_text="Delete a document's file and extracted data as soon as it has been read "
+        "once it is finished (a 200 answer of predicted-documents).",
+    )
+    webhook_secret = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="Signs deliveries to the per-request webhook_url of this service's jobs.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -33,6 +54,15 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
+
+    def clean(self) -> None:
+        ttl = self.result_ttl_seconds
+        low = settings.DOCPLATFORM_RESULT_TTL_MIN_SECONDS
+        high = settings.DOCPLATFORM_RESULT_TTL_MAX_SECONDS
+        if ttl is not None and not low <= ttl <= high:
+            raise ValidationError(
+                {"result_ttl_seconds": f"Choose between {low} and {high} seconds."}
+            )
 
 
 class ApiKey(models.Model):
