@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from docplatform import quotas, services
 from docplatform.models import ApiKey, PlanUsage, Service, ServiceUsage, UsagePlan
 from docplatform.selectors import plan_status_for_plan, plan_status_get
+from webhooks.services import service_webhook_secret_rotate
 
 
 def usage_bar(used: int, limit: int | None) -> SafeString:
@@ -74,9 +75,10 @@ class ServiceAdmin(admin.ModelAdmin):
             "Review policy",
             {"fields": ("required_fields", "review_threshold", "auto_validate")},
         ),
+        ("Retention", {"fields": ("result_ttl_seconds", "delete_after_fetch")}),
         ("Advanced", {"fields": ("settings",), "classes": ("collapse",)}),
     )
-    actions = ["suspend", "resume"]
+    actions = ["suspend", "resume", "rotate_webhook_secret"]
 
     @admin.display(description="Documents this period (plan)")
     def documents(self, obj: Service) -> SafeString:
@@ -102,6 +104,17 @@ class ServiceAdmin(admin.ModelAdmin):
             services.service_set_active(service=service, active=active)
             self.log_change(request, service, f"{word} the service.")
         self.message_user(request, f"{word} {len(queryset)} service(s).", messages.SUCCESS)
+
+    @admin.action(description="New webhook secret for per-request webhook_url deliveries")
+    def rotate_webhook_secret(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        for service in queryset:
+            secret = service_webhook_secret_rotate(service=service)
+            self.log_change(request, service, "Rotated the per-request webhook secret.")
+            messages.warning(
+                request,
+                f"Webhook secret of {service.name} for per-request webhook_url deliveries: "
+                f"{secret}  (copy it now: it is shown only once)",
+            )
 
 
 class PlanServiceInline(admin.TabularInline):

@@ -50,6 +50,17 @@ class NotFound(ApiError):
     default_detail = "Not found."
 
 
+class Conflict(ApiError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class Gone(ApiError):
+    status_code = status.HTTP_410_GONE
+    default_code = "expired"
+    default_detail = "The result expired or was deleted."
+
+
 class Unprocessable(ApiError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "invalid_request"

@@ -7,6 +7,7 @@ import math
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -65,6 +66,25 @@ class Service(models.Model):
         related_name="services",
         help_text="Without a plan the service is unlimited.",
     )
+    result_ttl_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="result time-to-live (seconds)",
+        help_text="How long results are kept after a job finishes. Empty: the platform default "
+        "(DOCPLATFORM_RESULT_TTL_SECONDS, 24 hours).",
+    )
+    delete_after_fetch = models.BooleanField(
+        default=False,
+        verbose_name="delete extracted data when fetched",
+        help_text="Delete a document's file and extracted data as soon as it has been read "
+        "once it is finished (a 200 answer of predicted-documents).",
+    )
+    webhook_secret = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="Signs deliveries to the per-request webhook_url of this service's jobs.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -99,6 +119,11 @@ class Service(models.Model):
                     f"known fields: {', '.join(known or ())}."
                     for name in unknown
                 ]
+        ttl = self.result_ttl_seconds
+        low = settings.DOCPLATFORM_RESULT_TTL_MIN_SECONDS
+        high = settings.DOCPLATFORM_RESULT_TTL_MAX_SECONDS
+        if ttl is not None and not low <= ttl <= high:
+            errors["result_ttl_seconds"] = [f"Choose between {low} and {high} seconds."]
         if errors:
             raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from docplatform.env import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_path,
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "docplatform",
     "jobs",
     "review",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -146,12 +148,36 @@ DOCPLATFORM_OCR_LANG = env_str("DOCPLATFORM_OCR_LANG", "eng")
 DOCPLATFORM_PREVIEW_DPI = env_int("DOCPLATFORM_PREVIEW_DPI", 150)
 DOCPLATFORM_EXTRACTION_SECONDS = env_int("DOCPLATFORM_EXTRACTION_SECONDS", 240)
 DOCPLATFORM_EXTRACTION_MEMORY_MB = env_int("DOCPLATFORM_EXTRACTION_MEMORY_MB", 2048)
+# Results' lifetime after completion: the default of every service. A service may set its own,
+# and a request may ask for another with `x-result-ttl`, both within the limits below.
 DOCPLATFORM_RESULT_TTL_SECONDS = env_int("DOCPLATFORM_RESULT_TTL_SECONDS", 24 * 3600)
+DOCPLATFORM_RESULT_TTL_MIN_SECONDS = env_int("DOCPLATFORM_RESULT_TTL_MIN_SECONDS", 60)
+DOCPLATFORM_RESULT_TTL_MAX_SECONDS = env_int("DOCPLATFORM_RESULT_TTL_MAX_SECONDS", 30 * 24 * 3600)
+# django-q2 task and failure rows older than this are purged with expired results.
+DOCPLATFORM_QUEUE_HISTORY_SECONDS = env_int("DOCPLATFORM_QUEUE_HISTORY_SECONDS", 24 * 3600)
+# Idempotency-Key records live this long; a key still "in progress" after the lock time
+# (its request died) may be taken over by a retry.
+DOCPLATFORM_IDEMPOTENCY_TTL_SECONDS = env_int("DOCPLATFORM_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+DOCPLATFORM_IDEMPOTENCY_LOCK_SECONDS = env_int("DOCPLATFORM_IDEMPOTENCY_LOCK_SECONDS", 120)
+# Absolute URLs in webhook bodies (built outside any request) start with this.
+DOCPLATFORM_PUBLIC_URL = env_str("DOCPLATFORM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # A job is failed for good after this many claims (crashes included).
 DOCPLATFORM_JOB_MAX_ATTEMPTS = env_int("DOCPLATFORM_JOB_MAX_ATTEMPTS", 3)
 # API key hashing: PBKDF2-SHA256 rounds. Keys carry 256 random bits, so this guards a stolen
 # database against offline guessing of weaker keys without costing much per request.
 DOCPLATFORM_API_KEY_HASH_ITERATIONS = env_int("DOCPLATFORM_API_KEY_HASH_ITERATIONS", 10_000)
+
+# --- Webhooks ---------------------------------------------------------------------------------
+# Targets must resolve to public addresses; these hosts or networks (comma list of host names,
+# IP addresses or CIDR networks) are allowed anyway, e.g. "127.0.0.1,10.1.0.0/16,hooks.lan".
+DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS = env_list("DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS", [])
+DOCPLATFORM_WEBHOOK_TIMEOUT_SECONDS = env_int("DOCPLATFORM_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Tries per event; the delay before try n+1 is base * 3**(n-1) plus up to 30 % jitter:
+# with 8 tries and a 60 s base, about 18 hours from the first try to the last.
+DOCPLATFORM_WEBHOOK_MAX_ATTEMPTS = env_int("DOCPLATFORM_WEBHOOK_MAX_ATTEMPTS", 8)
+DOCPLATFORM_WEBHOOK_RETRY_BASE_SECONDS = env_float("DOCPLATFORM_WEBHOOK_RETRY_BASE_SECONDS", 60)
+# Delivered and abandoned events (and their attempt logs) are kept this long.
+DOCPLATFORM_WEBHOOK_HISTORY_SECONDS = env_int("DOCPLATFORM_WEBHOOK_HISTORY_SECONDS", 30 * 24 * 3600)
 
 # --- Queue (django-q2) ------------------------------------------------------------------------
 # The job row is the truth; the queue only delivers job ids. retry must exceed the time a task

@@ -14,12 +14,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from docplatform.apis import ServiceApi
-from docplatform.errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unprocessable
+from docplatform.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+)
 from docplatform.models import Service
-from jobs import selectors, services
+from jobs import idempotency, retention, selectors, services
 from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
 from jobs.extraction.previews import PREVIEW_CONTENT_TYPE
-from jobs.models import Job
+from jobs.models import Document, IdempotencyKey, Job
 from jobs.serializers import (
     DocumentReviewInputSerializer,
     DocumentSerializer,
@@ -31,17 +38,22 @@ from jobs.serializers import (
     job_url,
 )
 from review import services as review_services
+from webhooks.services import webhook_url_check
+from webhooks.targets import TargetRefused
 
 ERRORS = {
     401: ErrorResponseSerializer,
     403: ErrorResponseSerializer,
     404: ErrorResponseSerializer,
+    410: ErrorResponseSerializer,
     422: ErrorResponseSerializer,
     429: ErrorResponseSerializer,
 }
 # Multipart framing around the file: a request longer than the file limit plus this is refused
 # before its body is read.
 MULTIPART_SLACK = 64 * 1024
+RESULT_TTL_HEADER = "x-result-ttl"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class JobPredictApi(ServiceApi):
@@ -79,13 +91,31 @@ class JobPredictApi(ServiceApi):
             )
         form = PredictInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        job = services.job_create(
-            service=service,
-            api_key=request.auth,
-            upload=upload,
-            content_type=content_type,
-            alias=form.validated_data.get("alias", ""),
-        )
+        options = {
+            "alias": form.validated_data.get("alias", ""),
+            "webhook_url": _webhook_url(form.validated_data.get("webhook_url", "")),
+            "result_ttl_seconds": _result_ttl(request),
+        }
+        key = _idempotency_key(request)
+        record = None
+        if key is not None:
+            outcome = _idempotency_begin(service=service, key=key, upload=upload, **options)
+            if isinstance(outcome, idempotency.Replay):
+                headers = {"Location": outcome.body["status_url"], "Idempotent-Replayed": "true"}
+                return Response(outcome.body, status=outcome.status, headers=headers)
+            record = outcome
+        try:
+            job = services.job_create(
+                service=service,
+                api_key=request.auth,
+                upload=upload,
+                content_type=content_type,
+                **options,
+            )
+        except BaseException:
+            if record is not None:
+                idempotency.idempotency_release(record=record)
+            raise
         status_url = job_url(request, job)
         body = {
             "job": str(job.pk),
@@ -94,6 +124,10 @@ class JobPredictApi(ServiceApi):
             "status_url": status_url,
             "resource_url": document_url(request, job.document),
         }
+        if record is not None:
+            idempotency.idempotency_complete(
+                record=record, job=job, status=status.HTTP_200_OK, body=body
+            )
         return Response(body, status=status.HTTP_200_OK, headers={"Location": status_url})
 
 
@@ -109,6 +143,8 @@ class JobDetailApi(ServiceApi):
         job = selectors.job_get_for_service(service=service, job_id=job_id)
         if job is None:
             raise NotFound("No such job.", code="job_not_found")
+        if job.is_expired:
+            raise Gone("This job's result expired or was deleted.")
         code = status.HTTP_200_OK if job.is_finished else status.HTTP_202_ACCEPTED
         return Response(JobSerializer(job, context={"request": request}).data, status=code)
 
@@ -167,14 +203,42 @@ class DocumentDetailApi(ServiceApi):
         responses={200: DocumentSerializer, 202: DocumentSerializer, **ERRORS},
     )
     def get(self, request: Request, service_id: str, resource_id: str) -> Response:
+        document = self.document(request, service_id, resource_id)
+        include = _includes(request)
+        data = DocumentSerializer(document, context={"request": request, "include": include}).data
+        if not document.job.is_finished:
+            return Response(data, status=status.HTTP_202_ACCEPTED)
+        if document.service.delete_after_fetch:
+            retention.document_purge(document=document)
+        return Response(data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        operation_id="predicted_document_delete",
+        summary="Delete a predicted document",
+        description=(
+            "Deletes the uploaded file, previews and extracted data at once; the job and "
+            "document then answer 410. Refused (409) while the job is queued or processing."
+        ),
+        responses={204: None, 409: ErrorResponseSerializer, 410: ErrorResponseSerializer, **ERRORS},
+    )
+    def delete(self, request: Request, service_id: str, resource_id: str) -> Response:
+        document = self.document(request, service_id, resource_id)
+        if not document.job.is_finished:
+            raise Conflict(
+                "The document is still being processed; delete it once its job has finished.",
+                code="job_not_finished",
+            )
+        retention.document_delete(document=document)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def document(self, request: Request, service_id: str, resource_id: str) -> Document:
         service = self.service(request, service_id)
         document = selectors.document_get_for_service(service=service, resource_id=resource_id)
         if document is None:
             raise NotFound("No such document.", code="document_not_found")
-        include = _includes(request)
-        data = DocumentSerializer(document, context={"request": request, "include": include}).data
-        code = status.HTTP_200_OK if document.job.is_finished else status.HTTP_202_ACCEPTED
-        return Response(data, status=code)
+        if document.job.is_expired:
+            raise Gone("This document's files and extracted data expired or were deleted.")
+        return document
 
     @extend_schema(
         operation_id="predicted_document_review",
@@ -188,10 +252,7 @@ class DocumentDetailApi(ServiceApi):
         responses={200: DocumentSerializer, 409: ErrorResponseSerializer, **ERRORS},
     )
     def patch(self, request: Request, service_id: str, resource_id: str) -> Response:
-        service = self.service(request, service_id)
-        document = selectors.document_get_for_service(service=service, resource_id=resource_id)
-        if document is None:
-            raise NotFound("No such document.", code="document_not_found")
+        document = self.document(request, service_id, resource_id)
         form = DocumentReviewInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -202,9 +263,10 @@ class DocumentDetailApi(ServiceApi):
                 api_key_name=request.auth.name,
             )
         except review_services.ReviewError as error:
-            code = 409 if error.code == "document_not_completed" else 422
+            if error.code == "document_not_completed":
+                raise Conflict(error.message, code=error.code) from error
             param = f"fields.{error.param}" if error.param else None
-            raise ApiError(error.message, code=error.code, param=param, status_code=code) from error
+            raise Unprocessable(error.message, code=error.code, param=param) from error
         include = _includes(request) | {"service_fields"}
         data = DocumentSerializer(document, context={"request": request, "include": include}).data
         return Response(data, status=status.HTTP_200_OK)
@@ -241,6 +303,64 @@ def _includes(request: Request) -> set[str]:
             param="include",
         )
     return wanted
+
+
+def _webhook_url(url: str) -> str:
+    if url:
+        try:
+            webhook_url_check(url=url)
+        except TargetRefused as exc:
+            raise Unprocessable(str(exc), code="invalid_webhook_url", param="webhook_url") from None
+    return url
+
+
+def _result_ttl(request: Request) -> int | None:
+    raw = request.headers.get(RESULT_TTL_HEADER)
+    if raw is None:
+        return None
+    low = settings.DOCPLATFORM_RESULT_TTL_MIN_SECONDS
+    high = settings.DOCPLATFORM_RESULT_TTL_MAX_SECONDS
+    value = raw.strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise Unprocessable(
+            f"{RESULT_TTL_HEADER} must be a number of seconds from {low} to {high}.",
+            code="invalid_result_ttl",
+            param=RESULT_TTL_HEADER,
+        )
+    return int(value)
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not key or len(key) > idempotency.MAX_KEY_LENGTH:
+        raise Unprocessable(
+            f"{IDEMPOTENCY_HEADER} must have 1 to {idempotency.MAX_KEY_LENGTH} characters.",
+            code="invalid_idempotency_key",
+            param=IDEMPOTENCY_HEADER,
+        )
+    return key
+
+
+def _idempotency_begin(
+    *, service: Service, key: str, upload: Any, **options: Any
+) -> IdempotencyKey | idempotency.Replay:
+    fingerprint = idempotency.request_fingerprint(upload=upload, **options)
+    try:
+        return idempotency.idempotency_begin(service=service, key=key, fingerprint=fingerprint)
+    except idempotency.IdempotencyKeyReused:
+        raise Unprocessable(
+            "This Idempotency-Key was used for a different request.",
+            code="idempotency_key_reused",
+            param=IDEMPOTENCY_HEADER,
+        ) from None
+    except idempotency.IdempotencyKeyInProgress:
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed; retry later.",
+            code="idempotency_key_in_progress",
+            param=IDEMPOTENCY_HEADER,
+        ) from None
 
 
 def _head(upload: Any) -> bytes:

@@ -44,12 +44,19 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the document's files and result were purged (expiry or deletion); the row stays
+    # so the API can answer 410 Gone instead of 404.
+    expired_at = models.DateTimeField(null=True, blank=True)
+    # Asked for by the request (x-result-ttl); else the service's, else the platform default.
+    result_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
+    webhook_url = models.URLField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["service", "-created_at"], name="job_service_created"),
             models.Index(fields=["status", "created_at"], name="job_status_created"),
+            models.Index(fields=["expired_at", "expires_at"], name="job_expiry"),
         ]
 
     def __str__(self) -> str:
@@ -59,11 +66,20 @@ class Job(models.Model):
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expired_at is not None
+
+
+def document_folder(document: Document) -> str:
+    """The storage folder of one document: its upload and everything derived from it."""
+    return f"documents/{document.created_at:%Y/%m}/{document.id}"
+
 
 def document_upload_to(instance: Document, filename: str) -> str:
     # The client's filename never reaches the file system.
     ext = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-    return f"documents/{instance.created_at:%Y/%m}/{instance.id}/original.{ext}"
+    return f"{document_folder(instance)}/original.{ext}"
 
 
 class Document(models.Model):
@@ -87,3 +103,35 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_filename or self.id}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` for async-predict, remembered for 24 hours.
+
+    States: ``in_progress`` (inserted before the job, in its own transaction, so a concurrent
+    request with the same key fails on the unique constraint) → ``complete`` (the answer is
+    stored and replayed). ``fingerprint`` identifies the request, so the same key with another
+    file is refused.
+    """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress"
+        COMPLETE = "complete"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    locked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "key"], name="idempotency_key_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -13,15 +14,21 @@ from review import fields as review_fields
 from review.models import DocumentReview
 
 
-def job_url(request: Request, job: Job) -> str:
-    return request.build_absolute_uri(
-        reverse("jobs:job-detail", args=[job.service.public_id, job.pk])
-    )
+def absolute_url(request: Request | None, path: str) -> str:
+    """An absolute URL: from the request, or from DOCPLATFORM_PUBLIC_URL outside requests
+    (webhook bodies are built by the worker)."""
+    if request is None:
+        return settings.DOCPLATFORM_PUBLIC_URL + path
+    return request.build_absolute_uri(path)
 
 
-def document_url(request: Request, document: Document) -> str:
-    return request.build_absolute_uri(
-        reverse("jobs:document-detail", args=[document.service.public_id, document.pk])
+def job_url(request: Request | None, job: Job) -> str:
+    return absolute_url(request, reverse("jobs:job-detail", args=[job.service.public_id, job.pk]))
+
+
+def document_url(request: Request | None, document: Document) -> str:
+    return absolute_url(
+        request, reverse("jobs:document-detail", args=[document.service.public_id, document.pk])
     )
 
 
@@ -41,6 +48,12 @@ class PredictInputSerializer(serializers.Serializer):
     )
     alias = serializers.CharField(
         required=False, allow_blank=True, max_length=255, help_text="Your own reference."
+    )
+    webhook_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Also send this job's events here, signed with the service's webhook secret.",
     )
 
 
@@ -71,6 +84,7 @@ class JobSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
+    expired = serializers.BooleanField(source="is_expired")
     error = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
     resource_url = serializers.SerializerMethodField()
@@ -84,10 +98,10 @@ class JobSerializer(serializers.Serializer):
         return {"code": job.error_code, "message": job.error_message}
 
     def get_status_url(self, job: Job) -> str:
-        return job_url(self.context["request"], job)
+        return job_url(self.context.get("request"), job)
 
     def get_resource_url(self, job: Job) -> str:
-        return document_url(self.context["request"], job.document)
+        return document_url(self.context.get("request"), job.document)
 
 
 class PageSerializer(serializers.Serializer):
@@ -131,6 +145,7 @@ class DocumentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(source="job.completed_at", allow_null=True)
     expires_at = serializers.DateTimeField(source="job.expires_at", allow_null=True)
+    expired = serializers.BooleanField(source="job.is_expired")
     error = serializers.SerializerMethodField()
     needs_review = serializers.SerializerMethodField()
     validation_errors = serializers.SerializerMethodField()
@@ -182,16 +197,17 @@ class DocumentSerializer(serializers.Serializer):
         return (document.result or {}).get("validation_errors", [])
 
     def get_pages(self, document: Document) -> list[dict[str, Any]]:
-        request = self.context["request"]
+        request = self.context.get("request")
         pages = []
         for page in (document.result or {}).get("pages", []):
             summary = {k: v for k, v in page.items() if k not in ("text", "words", "preview")}
             summary["preview_url"] = (
-                request.build_absolute_uri(
+                absolute_url(
+                    request,
                     reverse(
                         "jobs:document-page-preview",
                         args=[document.service.public_id, document.pk, page["number"]],
-                    )
+                    ),
                 )
                 if page.get("preview")
                 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ from jobs.extraction.sandbox import SandboxLimits, extract_sandboxed
 from jobs.models import Document, Job
 from jobs.results import build_result
 from review.services import review_init
+from webhooks.models import EventType
+from webhooks.services import job_event_emit, service_webhook_secret_ensure
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +58,20 @@ def job_create(
     upload: UploadedFile,
     content_type: str,
     alias: str = "",
+    result_ttl_seconds: int | None = None,
+    webhook_url: str = "",
 ) -> Job:
     """Store an upload, insert its job and document, and queue the job. Extracts nothing.
 
     In the same transaction: the plan's cap on active jobs is checked (:class:`RateLimited`)
     and one document is spent from its budget (:class:`QuotaExceeded`). A refusal rolls
     everything back and deletes the stored file, so nothing is kept.
+
+    A ``webhook_url`` (checked by the caller) gets this job's events, signed with the service's
+    webhook secret, which is created on first use.
     """
+    if webhook_url:
+        service_webhook_secret_ensure(service=service)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -80,7 +89,12 @@ def job_create(
         with transaction.atomic():
             job_active_limit_check(service=service)
             quota_document_consume(service=service)
-            job = Job.objects.create(service=service, api_key=api_key)
+            job = Job.objects.create(
+                service=service,
+                api_key=api_key,
+                result_ttl_seconds=result_ttl_seconds,
+                webhook_url=webhook_url,
+            )
             document.job = job
             document.save()
             job_enqueue(job_id=job.id)
@@ -117,6 +131,17 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS + 60)
 
 
+def _expires_at(*, job_id: uuid.UUID | str, now: datetime) -> datetime:
+    """When a job finishing now expires: the request's TTL, else the service's, else the
+    platform default."""
+    ttl = (
+        Job.objects.filter(pk=job_id)
+        .values_list(Coalesce("result_ttl_seconds", "service__result_ttl_seconds"), flat=True)
+        .first()
+    )
+    return now + timedelta(seconds=ttl or settings.DOCPLATFORM_RESULT_TTL_SECONDS)
+
+
 def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
     """Claim a job for this worker and return the run token, or None if there is nothing to do.
 
@@ -139,18 +164,21 @@ def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
     )
     if claimed:
         return token
-    Job.objects.filter(claimable, pk=job_id, attempts__gte=max_attempts).update(
-        status=Job.Status.FAILED,
-        error_code="worker_crashed",
-        error_message=(
-            f"Processing was interrupted {max_attempts} times (the worker stopped or was "
-            "killed); the job will not be retried."
-        ),
-        completed_at=now,
-        expires_at=now + timedelta(seconds=settings.DOCPLATFORM_RESULT_TTL_SECONDS),
-        run_token=None,
-        lease_until=None,
-    )
+    with transaction.atomic():
+        failed = Job.objects.filter(claimable, pk=job_id, attempts__gte=max_attempts).update(
+            status=Job.Status.FAILED,
+            error_code="worker_crashed",
+            error_message=(
+                f"Processing was interrupted {max_attempts} times (the worker stopped or was "
+                "killed); the job will not be retried."
+            ),
+            completed_at=now,
+            expires_at=_expires_at(job_id=job_id, now=now),
+            run_token=None,
+            lease_until=None,
+        )
+        if failed:
+            job_event_emit(job_id=job_id, event_type=EventType.JOB_FAILED)
     return None
 
 
@@ -168,6 +196,9 @@ def job_complete(
 
     The pages are spent from the plan in the same transaction; if they do not fit in what is
     left, :class:`QuotaExceeded` is raised and nothing is recorded.
+
+    The ``job.completed`` webhook events are written in the same transaction, only by the run
+    that finished the job, and delivered by the worker after commit.
     """
     now = timezone.now()
     finished = Job.objects.filter(
@@ -175,7 +206,7 @@ def job_complete(
     ).update(
         status=Job.Status.COMPLETED,
         completed_at=now,
-        expires_at=now + timedelta(seconds=settings.DOCPLATFORM_RESULT_TTL_SECONDS),
+        expires_at=_expires_at(job_id=job_id, now=now),
         pages_done=page_count,
         pages_total=page_count,
         lease_until=None,
@@ -187,22 +218,27 @@ def job_complete(
         quota_pages_consume(service=service, pages=page_count)
         Document.objects.filter(job_id=job_id).update(result=result, page_count=page_count)
         review_init(document=Document.objects.select_related("service", "job").get(job_id=job_id))
+        job_event_emit(job_id=job_id, event_type=EventType.JOB_COMPLETED)
     return bool(finished)
 
 
+@transaction.atomic
 def job_fail(*, job_id: uuid.UUID | str, run_token: uuid.UUID, code: str, message: str) -> bool:
     """Fail a job for good with a machine-readable ``code``; fenced like :func:`job_complete`."""
     now = timezone.now()
-    return bool(
-        Job.objects.filter(pk=job_id, run_token=run_token, status=Job.Status.PROCESSING).update(
-            status=Job.Status.FAILED,
-            error_code=code,
-            error_message=message[:2000],
-            completed_at=now,
-            expires_at=now + timedelta(seconds=settings.DOCPLATFORM_RESULT_TTL_SECONDS),
-            lease_until=None,
-        )
+    failed = Job.objects.filter(
+        pk=job_id, run_token=run_token, status=Job.Status.PROCESSING
+    ).update(
+        status=Job.Status.FAILED,
+        error_code=code,
+        error_message=message[:2000],
+        completed_at=now,
+        expires_at=_expires_at(job_id=job_id, now=now),
+        lease_until=None,
     )
+    if failed:
+        job_event_emit(job_id=job_id, event_type=EventType.JOB_FAILED)
+    return bool(failed)
 
 
 def service_field_spec(*, service: Service) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import services
+from jobs import retention, services
 
 
 def job_process(job_id: str) -> None:
@@ -11,3 +11,7 @@ def job_process(job_id: str) -> None:
 
 def jobs_reconcile() -> int:
     return services.jobs_reconcile()
+
+
+def retention_purge() -> dict[str, int]:
+    return retention.retention_purge()

@@ -11,6 +11,8 @@ from django.utils import timezone
 from jobs.models import Document, Job
 from review import fields as review_fields
 from review.models import DocumentReview, FieldRevision
+from webhooks.models import EventType
+from webhooks.services import event_emit
 
 Status = DocumentReview.Status
 
@@ -159,9 +161,13 @@ def document_decide(
 def review_decision_recorded(*, review: DocumentReview) -> None:
     """Runs once a document is newly approved or rejected, inside the decision's transaction.
 
-    The single place for side effects of a decision: the ``document.approved`` /
-    ``document.rejected`` webhooks belong here.
+    The single place for side effects of a decision: it writes the ``document.approved`` /
+    ``document.rejected`` webhook events to the outbox, so they exist exactly when the
+    decision does (the outbox sends each at most once per document and target).
     """
+    approved = review.revision_status == Status.APPROVED
+    event_type = EventType.DOCUMENT_APPROVED if approved else EventType.DOCUMENT_REJECTED
+    event_emit(document=review.document, event_type=event_type)
 
 
 def document_approve(*, document: Document, user: AbstractBaseUser) -> DocumentReview:

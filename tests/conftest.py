@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from docplatform.models import ApiKey, Service
 from docplatform.services import api_key_create, service_create
 from tests import documents
+from tests.webhooks.receiver import Receiver
 
 CORPUS_DIR = Path(
     os.environ.get(
@@ -90,7 +91,26 @@ def corpus_dir() -> Iterator[Path]:
 
 
 @pytest.fixture
-def worker(transactional_db: None, settings: object, monkeypatch: pytest.MonkeyPatch):
+def receiver() -> Iterator[Receiver]:
+    """A real HTTP webhook receiver on 127.0.0.1 that answers 204."""
+    server = Receiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker_env() -> dict[str, str]:
+    """Extra environment for the ``worker`` process; override it in a test module."""
+    return {}
+
+
+@pytest.fixture
+def worker(
+    transactional_db: None,
+    settings: object,
+    monkeypatch: pytest.MonkeyPatch,
+    worker_env: dict[str, str],
+):
     """A real ``manage.py qcluster`` process working on the test database."""
     import subprocess
     import sys
@@ -105,6 +125,7 @@ def worker(transactional_db: None, settings: object, monkeypatch: pytest.MonkeyP
         "DOCPLATFORM_DB_PATH": str(connection.settings_dict["NAME"]),
         "DOCPLATFORM_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # type: ignore[attr-defined]
         "DOCPLATFORM_Q_POLL": "1",
+        **worker_env,
     }
     log = Path(settings.MEDIA_ROOT).parent / "qcluster.log"  # type: ignore[attr-defined]
     log.parent.mkdir(parents=True, exist_ok=True)
