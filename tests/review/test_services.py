@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from review.models import DocumentReview, FieldRevision
@@ -118,3 +120,26 @@ def test_an_api_decision_records_the_key_name(service, complete_document):
     document = complete_document(service)
     review = document_decide(document=document, status=Status.APPROVED, api_key_name="billing")
     assert review.reviewer == "api-key:billing"
+
+
+def test_a_decision_writes_its_webhook_event_with_the_reviewed_document(
+    service, complete_document, reviewer, settings
+):
+    from webhooks.models import WebhookEvent
+    from webhooks.services import endpoint_create
+
+    settings.DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    endpoint_create(
+        service=service,
+        url="http://127.0.0.1:9/hook",
+        events=["document.approved", "document.rejected"],
+    )
+    approved = complete_document(service)
+    rejected = complete_document(service)
+    document_approve(document=approved, user=reviewer)
+    document_reject(document=rejected, user=reviewer)
+    events = {e.event_type: json.loads(e.payload)["data"] for e in WebhookEvent.objects.all()}
+    assert events["document.approved"]["resource"] == str(approved.pk)
+    assert events["document.approved"]["revision_status"] == "approved"
+    assert events["document.approved"]["reviewed_by"] == "rita"
+    assert events["document.rejected"]["revision_status"] == "not_approved"
