@@ -17,6 +17,28 @@ DAYS = 30
 FIXED_COLUMNS = ("resource", "alias", "filename", "created_at", "reviewed_by", "reviewed_at")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: extracted text is untrusted input."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 @login_required
 @require_GET
 def dashboard_show(request: HttpRequest) -> HttpResponse:
@@ -50,6 +72,6 @@ def export_download(request: HttpRequest, service_id: str, fmt: str) -> HttpResp
                 value = row["fields"].get(name)
                 # A list field (line items) stays one column, as JSON.
                 cells.append(json.dumps(value) if isinstance(value, list) else value)
-            writer.writerow(["" if cell is None else cell for cell in cells])
+            writer.writerow([_cell(cell) for cell in cells])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

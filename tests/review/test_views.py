@@ -235,3 +235,21 @@ def test_export_has_one_row_per_approved_document_and_a_column_per_field(
     (row,) = as_json.json()
     assert row["fields"]["total"] == "7.00"
     assert row["fields"]["line_items"] == [{"description": "Widget", "amount": "99.50"}]
+
+
+def test_export_keeps_spreadsheet_formulas_inert_but_negative_amounts_as_numbers(
+    reviewer_client, service, complete_document
+):
+    document = complete_document(service)
+    reviewer_client.post(
+        reverse("review:field-update", args=[document.pk]),
+        {"field": "invoice_number", "value": '=HYPERLINK("http://x")'},
+    )
+    reviewer_client.post(
+        reverse("review:field-update", args=[document.pk]), {"field": "total", "value": "-5.00"}
+    )
+    reviewer_client.post(reverse("review:approve", args=[document.pk]))
+    response = reviewer_client.get(reverse("review:export", args=[service.public_id, "csv"]))
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["invoice_number"] == '\'=HYPERLINK("http://x")'
+    assert row["total"] == "-5.00"
