@@ -22,6 +22,16 @@ from review.forms import DecisionForm, FieldCorrectionForm, QueueFilterForm
 from review.models import DocumentReview
 
 PAGE_SIZE = 25
+# Filters behind the queue's "Filters" disclosure, which opens when one of them is set.
+FOLDED_FILTERS = (
+    "service",
+    "revision_status",
+    "job_status",
+    "date_from",
+    "date_to",
+    "alias",
+    "order",
+)
 
 
 def _queue_form(request: HttpRequest, data: QueryDict) -> QueueFilterForm:
@@ -72,6 +82,7 @@ def queue_list(request: HttpRequest) -> HttpResponse:
             ],
             "total": sum(counts.values()),
             "current_status": filters.revision_status,
+            "filtered": any(request.GET.get(name) for name in FOLDED_FILTERS),
         },
     )
 

@@ -88,6 +88,16 @@ def invoices(live_server, worker, corpus_dir) -> dict:
     return {"base": base, "key": key, "aws": aws["resource"], "flipkart": flipkart["resource"]}
 
 
+def assert_fits_the_width(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def current_field(page) -> str | None:
     return page.locator("[data-field-row].is-current").get_attribute("data-field")
 
@@ -109,6 +119,8 @@ def test_a_member_reviews_an_invoice_with_the_keyboard_and_the_api_sees_it(
         page.keyboard.press("Enter")
     assert page.url.endswith("/review/")
     assert page.locator("table.queue tbody tr").count() == 2
+    assert_fits_the_width(page)
+    shoot(page, f"review-queue-{viewport}")
 
     page.click("text=AmazonWebServices.pdf")
     page.wait_for_url(f"**/review/documents/{invoices['aws']}/**")
@@ -124,8 +136,7 @@ def test_a_member_reviews_an_invoice_with_the_keyboard_and_the_api_sees_it(
     # The box sits in the top right of the page, where the invoice number is printed.
     assert frame["x"] + frame["width"] * 0.8 < box["x"] < frame["x"] + frame["width"]
     assert frame["y"] < box["y"] < frame["y"] + frame["height"] * 0.25
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    assert_fits_the_width(page)
 
     # Clicking a box selects its field in the list; the total and the currency share a box,
     # and clicking it again moves from one to the other.
@@ -160,8 +171,7 @@ def test_a_member_reviews_an_invoice_with_the_keyboard_and_the_api_sees_it(
     assert "changed invoice_number from 42183017 to 42183017-B" in " ".join(
         page.locator(".history").inner_text().split()
     )
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"review-document-{viewport}.png"), full_page=True)
+    shoot(page, f"review-document-{viewport}")
 
     # Approve and open the next document waiting for review.
     page.locator("body").focus()
@@ -170,6 +180,13 @@ def test_a_member_reviews_an_invoice_with_the_keyboard_and_the_api_sees_it(
     assert f"/review/documents/{invoices['flipkart']}/" in page.url
     assert "FlipkartInvoice.pdf" in page.locator("h1").inner_text()
     assert "Approved AmazonWebServices.pdf." in page.locator(".messages").inner_text()
+
+    page.goto(f"{live_server.url}/review/dashboard/")
+    numbers = page.locator(".numbers").inner_text()
+    assert "Processed\n2" in numbers and "Approved\n1" in numbers
+    assert page.locator("svg.chart rect").count() >= 1
+    assert_fits_the_width(page)
+    shoot(page, f"review-dashboard-{viewport}")
     context.close()
 
     reply = request(
