@@ -73,9 +73,17 @@
     });
   });
 
+  function unsaved() {
+    return Array.prototype.some.call(root.querySelectorAll("[data-field-input]"), function (input) {
+      return input.value !== input.defaultValue;
+    });
+  }
+
   function press(action) {
     var button = document.querySelector('[data-action="' + action + '"]');
-    if (button) button.click();
+    if (!button) return;
+    if (unsaved() && !window.confirm("A field has unsaved changes. Leave without saving them?")) return;
+    button.click();
   }
 
   document.addEventListener("keydown", function (event) {

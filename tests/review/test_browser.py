@@ -173,6 +173,18 @@ def test_a_member_reviews_an_invoice_with_the_keyboard_and_the_api_sees_it(
     )
     shoot(page, f"review-document-{viewport}")
 
+    # An unsaved edit is not lost silently: approving asks first.
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.keyboard.type(" draft")
+    page.keyboard.press("Escape")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("a")
+    assert questions == ["A field has unsaved changes. Leave without saving them?"]
+    assert f"/review/documents/{invoices['aws']}/" in page.url
+    page.goto(page.url.split("#")[0])
+
     # Approve and open the next document waiting for review.
     page.locator("body").focus()
     with page.expect_navigation():
