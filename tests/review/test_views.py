@@ -253,3 +253,16 @@ def test_export_keeps_spreadsheet_formulas_inert_but_negative_amounts_as_numbers
     (row,) = csv.DictReader(io.StringIO(response.content.decode()))
     assert row["invoice_number"] == '\'=HYPERLINK("http://x")'
     assert row["total"] == "-5.00"
+
+
+def test_the_document_page_shows_document_level_validation_errors(
+    reviewer_client, service, complete_document
+):
+    document = complete_document(service)
+    result = document.result
+    result["validation_errors"] = [
+        {"code": "totals_mismatch", "message": "net 10 + tax 2 = 12, but total is 13."}
+    ]
+    type(document).objects.filter(pk=document.pk).update(result=result)
+    body = reviewer_client.get(detail_url(document)).content.decode()
+    assert "net 10 + tax 2 = 12, but total is 13. <small>(totals_mismatch)</small>" in body
