@@ -175,6 +175,28 @@ def quota_pages_consume(*, service: Service, pages: int, now: datetime | None = 
     _service_usage_add(service=service, plan=plan, period_start=start, documents=0, pages=pages)
 
 
+def quota_pages_check(*, service: Service, pages: int, now: datetime | None = None) -> None:
+    """Raise :class:`QuotaExceeded` if ``pages`` cannot fit in what is left of the plan now.
+
+    A read, to stop a document that cannot be paid for before it is extracted; the debit in
+    :func:`quota_pages_consume` stays the exact check.
+    """
+    now = now or timezone.now()
+    plan = service.plan
+    ceiling = plan.ceiling(plan.pages_limit) if plan is not None else None
+    if plan is None or ceiling is None:
+        return
+    start, end = plan.period_at(now)
+    row = PlanUsage.objects.filter(plan=plan, period_start=start).first()
+    used = row.pages_used if row else 0
+    if used + pages > ceiling:
+        refusal = _refusal(plan, "page", plan.pages_limit or 0, end)
+        left = max(0, ceiling - used)
+        raise QuotaExceeded(
+            f"The document has {pages} pages and {left} remain. {refusal.message}", limit="pages"
+        )
+
+
 @transaction.atomic
 def plan_usage_reset(*, plan: UsagePlan, now: datetime | None = None) -> PlanUsage:
     """Set the plan's current period back to zero. The services' history is kept."""

@@ -22,6 +22,7 @@ from docplatform.quotas import (
     QuotaExceeded,
     RateLimited,
     quota_document_consume,
+    quota_pages_check,
     quota_pages_consume,
 )
 from jobs.extraction import ExtractionError
@@ -263,6 +264,14 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
         return
     job = Job.objects.select_related("service__plan", "document").get(pk=job_id)
     document = job.document
+
+    def progress(done: int, total: int) -> None:
+        if done == 0:
+            # The page count is known before any page is read: a document the plan cannot
+            # pay for stops here rather than after its extraction.
+            quota_pages_check(service=job.service, pages=total)
+        job_progress(job_id=job_id, run_token=token, done=done, total=total)
+
     try:
         extraction = extract_sandboxed(
             Path(document.file.path),
@@ -281,14 +290,12 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
                 memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
             ),
             fields=service_field_spec(service=job.service),
-            on_progress=lambda done, total: job_progress(
-                job_id=job_id, run_token=token, done=done, total=total
-            ),
+            on_progress=progress,
         )
         if not extraction.pages:
             raise ExtractionError("empty_document", "The document has no pages.")
         result = build_result(kind=job.service.kind, extraction=extraction)
-    except ExtractionError as exc:
+    except (ExtractionError, QuotaExceeded) as exc:
         logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
         job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
         return

@@ -127,6 +127,11 @@ def extract_sandboxed(
     except (BrokenPipeError, json.JSONDecodeError):
         _kill(process)
         returncode = process.wait()
+    except BaseException:
+        # on_progress may refuse the document (a quota, say): the child must not outlive it.
+        _kill(process)
+        process.wait()
+        raise
     finally:
         timer.cancel()
     drain.join(timeout=5)

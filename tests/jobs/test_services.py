@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -137,3 +138,22 @@ def test_only_the_run_that_records_the_result_spends_its_pages(api_client, servi
     assert services.job_complete(job_id=job.pk, run_token=current, result={}, page_count=2)
     assert not services.job_complete(job_id=job.pk, run_token=current, result={}, page_count=2)
     assert PlanUsage.objects.get(plan=service.plan).pages_used == 2
+
+
+def test_a_document_with_more_pages_than_the_plan_has_left_fails_before_extraction(
+    api_client, service
+):
+    service.plan = UsagePlan.objects.create(
+        name="Pages", pages_limit=2, subscription_start=timezone.now() - timedelta(days=1)
+    )
+    service.save(update_fields=["plan"])
+    job = queued_job(api_client, service, documents.text_pdf(["a"], ["b"], ["c"]))
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (Job.Status.FAILED, "quota_exceeded")
+    assert "3 pages and 2 remain" in job.error_message
+    # Stopped when the page count was known: no page was extracted or previewed.
+    assert job.pages_done == 0
+    assert job.document.result is None
+    assert not list(Path(job.document.file.path).parent.glob("page-*.webp"))
+    assert PlanUsage.objects.get(plan=service.plan).pages_used == 0
