@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from PIL import Image, ImageOps
 
+from jobs.extraction.lines import reading_order
 from jobs.extraction.types import Page, Word
 
 # Tesseract's OpenMP threads fight the worker processes for the same cores.
@@ -82,7 +83,6 @@ def ocr_image(image: Image.Image, *, number: int, lang: str = "eng") -> Page:
     width, height = gray.size
     words: list[Word] = []
     confidences: list[float] = []
-    lines: list[list[str]] = []
     with _api(lang) as api:
         api.SetImage(gray)
         api.Recognize()
@@ -97,7 +97,6 @@ def ocr_image(image: Image.Image, *, number: int, lang: str = "eng") -> Page:
                     continue
                 if line_index < 0 or iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
                     line_index += 1
-                    lines.append([])
                 text = (iterator.GetUTF8Text(level) or "").strip()
                 bbox = iterator.BoundingBox(level)
                 confidence = max(0.0, min(1.0, iterator.Confidence(level) / 100.0))
@@ -112,10 +111,10 @@ def ocr_image(image: Image.Image, *, number: int, lang: str = "eng") -> Page:
                         )
                     )
                     confidences.append(confidence)
-                    lines[-1].append(text)
                 if not iterator.Next(level):
                     break
-    text = "\n".join(" ".join(line) for line in lines if line)
+    # Tesseract's own lines follow its blocks; the reader's lines follow the page.
+    words, text = reading_order(words)
     mean = sum(confidences) / len(confidences) if confidences else 0.0
     return Page(
         number=number,
