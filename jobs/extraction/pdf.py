@@ -7,6 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
+from jobs.extraction.lines import reading_order
 from jobs.extraction.types import Box, ExtractionError, Page, Word
 
 # pdfium's FPDF_GetLastError() codes.
@@ -39,7 +40,6 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
         text = textpage.get_text_range()
         count = textpage.count_chars()
         words: list[Word] = []
-        line = 0
         current: list[str] = []
         box = [0.0, 0.0, 0.0, 0.0]
 
@@ -54,7 +54,7 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
                         text="".join(current),
                         box=_rotate((_clip(x0), _clip(y0), _clip(x1), _clip(y1)), rotation),
                         confidence=1.0,
-                        line=line,
+                        line=0,  # set by reading_order()
                     )
                 )
                 current.clear()
@@ -63,11 +63,6 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
         # spaces and line breaks included, so indices line up with get_charbox().
         for index in range(min(count, len(text))):
             char = text[index]
-            if char in "\r\n":
-                flush()
-                if char == "\n":
-                    line += 1
-                continue
             if char.isspace() or char == "\x00":
                 flush()
                 continue
@@ -83,7 +78,9 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
         flush()
     finally:
         textpage.close()
-    clean = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    # pdfium gives the text in content-stream order (footnotes first, say); the page reads
+    # top to bottom, so lines are rebuilt from the boxes, as for OCR.
+    words, text = reading_order(words)
     if rotation in (90, 270):
         width, height = height, width
     return Page(
@@ -91,7 +88,7 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
         width=float(width),
         height=float(height),
         source="text-layer",
-        text=clean.strip(),
+        text=text.strip(),
         words=words,
         confidence=None,
         unit="pt",
