@@ -163,11 +163,17 @@ def review_decision_recorded(*, review: DocumentReview) -> None:
 
     The single place for side effects of a decision: it writes the ``document.approved`` /
     ``document.rejected`` webhook events to the outbox, so they exist exactly when the
-    decision does (the outbox sends each at most once per document and target).
+    decision does. Each decision is its own event (keyed by its time): approving, reopening
+    and approving again notifies twice.
     """
     approved = review.revision_status == Status.APPROVED
     event_type = EventType.DOCUMENT_APPROVED if approved else EventType.DOCUMENT_REJECTED
-    event_emit(document=review.document, event_type=event_type)
+    assert review.reviewed_at is not None
+    event_emit(
+        document=review.document,
+        event_type=event_type,
+        occurrence=review.reviewed_at.isoformat(),
+    )
 
 
 def document_approve(*, document: Document, user: AbstractBaseUser) -> DocumentReview:

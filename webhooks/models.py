@@ -78,6 +78,10 @@ class WebhookEvent(models.Model):
     )
     url = models.URLField(max_length=2000)
     event_type = models.CharField(max_length=32, choices=EventType.choices)
+    # Tells apart repeated events of one type about one job: empty for job events (a job
+    # finishes once), the decision's time for document decisions (a document may be approved,
+    # reopened and approved again).
+    occurrence = models.CharField(max_length=64, blank=True, default="")
     payload = models.TextField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -89,14 +93,15 @@ class WebhookEvent(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            # One event per subject, target and type, however often the job is retried.
+            # One event per subject, target, type and occurrence, however often the job is
+            # retried.
             models.UniqueConstraint(
-                fields=["job", "endpoint", "event_type"],
+                fields=["job", "endpoint", "event_type", "occurrence"],
                 condition=Q(endpoint__isnull=False),
                 name="webhook_event_once_per_endpoint",
             ),
             models.UniqueConstraint(
-                fields=["job", "url", "event_type"],
+                fields=["job", "url", "event_type", "occurrence"],
                 condition=Q(endpoint__isnull=True),
                 name="webhook_event_once_per_url",
             ),

@@ -89,7 +89,9 @@ def _body(*, event_id: uuid.UUID, event_type: str, created_at: datetime, data: A
     return json.dumps(envelope, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
-def _events_record(*, job: Job, event_type: str, data: Any) -> list[uuid.UUID]:
+def _events_record(
+    *, job: Job, event_type: str, data: Any, occurrence: str = ""
+) -> list[uuid.UUID]:
     """Write one outbox row per target of ``event_type``; deliver them after commit.
 
     Runs in the caller's transaction, so the events exist exactly when the state change they
@@ -115,6 +117,7 @@ def _events_record(*, job: Job, event_type: str, data: Any) -> list[uuid.UUID]:
                 endpoint=endpoint,
                 url=url,
                 event_type=event_type,
+                occurrence=occurrence,
                 payload=body,
                 created_at=now,
                 next_attempt_at=now,
@@ -145,16 +148,17 @@ def job_event_emit(*, job_id: uuid.UUID | str, event_type: str) -> list[uuid.UUI
 
 
 @transaction.atomic
-def event_emit(*, document: Document, event_type: str) -> list[uuid.UUID]:
+def event_emit(*, document: Document, event_type: str, occurrence: str = "") -> list[uuid.UUID]:
     """Record a document event (``document.approved``, ``document.rejected``) for delivery.
 
     The body carries the predicted document as its endpoint returns it (without includes).
-    Once per document, target and type: emitting it again does nothing.
+    Once per document, target, type and ``occurrence`` (say, the decision's time): emitting
+    the same occurrence again does nothing; a new decision is a new event.
     """
     event_type = EventType(event_type).value
     document = Document.objects.select_related("job", "service").get(pk=document.pk)
     data = DocumentSerializer(document, context={"request": None}).data
-    return _events_record(job=document.job, event_type=event_type, data=data)
+    return _events_record(job=document.job, event_type=event_type, data=data, occurrence=occurrence)
 
 
 def retry_delay(*, attempts: int) -> timedelta:

@@ -143,3 +143,21 @@ def test_a_decision_writes_its_webhook_event_with_the_reviewed_document(
     assert events["document.approved"]["revision_status"] == "approved"
     assert events["document.approved"]["reviewed_by"] == "rita"
     assert events["document.rejected"]["revision_status"] == "not_approved"
+
+
+def test_every_new_decision_on_a_document_is_its_own_webhook_event(
+    service, complete_document, reviewer, settings
+):
+    from webhooks.models import WebhookEvent
+    from webhooks.services import endpoint_create
+
+    settings.DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    endpoint_create(service=service, url="http://127.0.0.1:9/hook", events=["document.approved"])
+    document = complete_document(service)
+    document_approve(document=document, user=reviewer)
+    # Approving again changes nothing, so it tells nothing new.
+    document_approve(document=document, user=reviewer)
+    assert WebhookEvent.objects.filter(event_type="document.approved").count() == 1
+    document_decide(document=document, status=Status.TO_REVIEW)
+    document_approve(document=document, user=reviewer)
+    assert WebhookEvent.objects.filter(event_type="document.approved").count() == 2
