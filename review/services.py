@@ -59,6 +59,9 @@ def review_init(*, document: Document) -> DocumentReview:
             "updated_at": now,
         },
     )
+    if status == Status.APPROVED:
+        # Auto-validation is a decision too: receivers learn of it like of a reviewer's.
+        review_decision_recorded(review=review)
     return review
 
 

@@ -42,6 +42,20 @@ def test_a_clean_result_is_approved_when_the_service_validates_automatically(
     assert document.review.reviewer == "auto-validation"
 
 
+def test_an_automatic_approval_is_announced_like_a_reviewers(service, complete_document, settings):
+    from webhooks.models import WebhookEvent
+    from webhooks.services import endpoint_create
+
+    settings.DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    endpoint_create(service=service, url="http://127.0.0.1:9/hook", events=["document.approved"])
+    service.auto_validate = True
+    service.save()
+    document = complete_document(service, needs_review=False)
+    event = WebhookEvent.objects.get(event_type="document.approved")
+    assert json.loads(event.payload)["data"]["resource"] == str(document.pk)
+    assert json.loads(event.payload)["data"]["reviewed_by"] == "auto-validation"
+
+
 def test_auto_validation_never_approves_a_result_that_needs_review(service, complete_document):
     service.auto_validate = True
     service.save()
