@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -285,21 +287,25 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected keys")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        for key in queryset:
-            services.api_key_revoke(api_key=key)
-            self.log_change(request, key, "Revoked the key.")
-        self.message_user(request, f"Revoked {len(queryset)} key(s).", messages.SUCCESS)
+        self._apply(request, queryset, services.api_key_revoke, "Revoked")
 
     @admin.action(description="Suspend selected keys")
     def suspend(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        for key in queryset:
-            services.api_key_suspend(api_key=key)
-            self.log_change(request, key, "Suspended the key.")
-        self.message_user(request, f"Suspended {len(queryset)} key(s).", messages.SUCCESS)
+        self._apply(request, queryset, services.api_key_suspend, "Suspended")
 
     @admin.action(description="Resume selected keys")
     def resume(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        self._apply(request, queryset, services.api_key_resume, "Resumed")
+
+    def _apply(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ApiKey],
+        change: Callable[..., object],
+        word: str,
+    ) -> None:
+        """Apply one key service to each selected key, logged in the admin's history."""
         for key in queryset:
-            services.api_key_resume(api_key=key)
-            self.log_change(request, key, "Resumed the key.")
-        self.message_user(request, f"Resumed {len(queryset)} key(s).", messages.SUCCESS)
+            change(api_key=key)
+            self.log_change(request, key, f"{word} the key.")
+        self.message_user(request, f"{word} {len(queryset)} key(s).", messages.SUCCESS)

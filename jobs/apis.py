@@ -96,10 +96,11 @@ class JobPredictApi(ServiceApi):
             "webhook_url": _webhook_url(form.validated_data.get("webhook_url", "")),
             "result_ttl_seconds": _result_ttl(request),
         }
+        sha256 = services.upload_sha256(upload)
         key = _idempotency_key(request)
         record = None
         if key is not None:
-            outcome = _idempotency_begin(service=service, key=key, upload=upload, **options)
+            outcome = _idempotency_begin(service=service, key=key, sha256=sha256, **options)
             if isinstance(outcome, idempotency.Replay):
                 headers = {"Location": outcome.body["status_url"], "Idempotent-Replayed": "true"}
                 return Response(outcome.body, status=outcome.status, headers=headers)
@@ -110,6 +111,7 @@ class JobPredictApi(ServiceApi):
                 api_key=request.auth,
                 upload=upload,
                 content_type=content_type,
+                sha256=sha256,
                 **options,
             )
         except BaseException:
@@ -344,9 +346,9 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 def _idempotency_begin(
-    *, service: Service, key: str, upload: Any, **options: Any
+    *, service: Service, key: str, sha256: str, **options: Any
 ) -> IdempotencyKey | idempotency.Replay:
-    fingerprint = idempotency.request_fingerprint(upload=upload, **options)
+    fingerprint = idempotency.request_fingerprint(file_sha256=sha256, **options)
     try:
         return idempotency.idempotency_begin(service=service, key=key, fingerprint=fingerprint)
     except idempotency.IdempotencyKeyReused:

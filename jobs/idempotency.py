@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,13 +38,10 @@ class Replay:
 
 
 def request_fingerprint(
-    *, upload: UploadedFile, alias: str, webhook_url: str, result_ttl_seconds: int | None
+    *, file_sha256: str, alias: str, webhook_url: str, result_ttl_seconds: int | None
 ) -> str:
     """What identifies a submit: the file's bytes and every option that changes the outcome."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    digest = hashlib.sha256(file_sha256.encode())
     for part in (alias, webhook_url, str(result_ttl_seconds or "")):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()

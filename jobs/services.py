@@ -52,12 +52,22 @@ def job_enqueue(*, job_id: uuid.UUID) -> None:
     transaction.on_commit(lambda: async_task(TASK, str(job_id), group="jobs"))
 
 
+def upload_sha256(upload: UploadedFile) -> str:
+    """The SHA-256 of an upload, read once in chunks (large uploads are temporary files)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def job_create(
     *,
     service: Service,
     api_key: ApiKey | None,
     upload: UploadedFile,
     content_type: str,
+    sha256: str,
     alias: str = "",
     result_ttl_seconds: int | None = None,
     webhook_url: str = "",
@@ -73,17 +83,13 @@ def job_create(
     """
     if webhook_url:
         service_webhook_secret_ensure(service=service)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     document = Document(
         service=service,
         alias=alias,
         original_filename=Path(upload.name or "").name[:255],
         content_type=content_type,
         size=upload.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
     document.file.save(f"original.{EXTENSIONS[content_type]}", upload, save=False)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -58,7 +59,7 @@ def test_the_same_key_with_another_alias_is_refused(api_client, service):
 @pytest.mark.django_db
 def test_a_request_while_the_first_is_being_accepted_conflicts(api_client, service):
     fingerprint = idempotency.request_fingerprint(
-        upload=documents.upload("doc.pdf", FIRST_PDF),
+        file_sha256=hashlib.sha256(FIRST_PDF).hexdigest(),
         alias="",
         webhook_url="",
         result_ttl_seconds=None,
@@ -73,7 +74,7 @@ def test_a_request_while_the_first_is_being_accepted_conflicts(api_client, servi
 @pytest.mark.django_db
 def test_a_key_abandoned_by_a_dead_request_is_taken_over(api_client, service, settings):
     fingerprint = idempotency.request_fingerprint(
-        upload=documents.upload("doc.pdf", FIRST_PDF),
+        file_sha256=hashlib.sha256(FIRST_PDF).hexdigest(),
         alias="",
         webhook_url="",
         result_ttl_seconds=None,
