@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from docplatform import quotas, services
+from docplatform.admin_forms import ServiceAdminForm, UsagePlanAdminForm, megabytes
 from docplatform.models import ApiKey, PlanUsage, Service, ServiceUsage, UsagePlan
 from docplatform.selectors import plan_status_for_plan, plan_status_get
 from webhooks.services import service_webhook_secret_rotate
@@ -22,7 +23,7 @@ def usage_bar(used: int, limit: int | None) -> SafeString:
     if limit is None:
         return format_html("{} / ∞", used)
     return format_html(
-        '<progress value="{}" max="{}" style="width:8em"></progress> {} / {}',
+        '<progress value="{}" max="{}" style="width:5em"></progress> {} / {}',
         min(used, limit),
         limit,
         used,
@@ -52,6 +53,11 @@ class ApiKeyInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceAdminForm
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
     list_display = ("name", "public_id", "plan", "documents", "pages", "is_active", "created_at")
     list_filter = ("is_active", "plan", "kind")
     list_select_related = ("plan",)
@@ -65,11 +71,10 @@ class ServiceAdmin(admin.ModelAdmin):
             {
                 "fields": ("field_schema",),
                 "description": (
-                    "Custom services: the fields to extract. Types: text, date, amount, number, "
-                    "currency, iban, email, phone, choice. Example: "
-                    '[{"name": "po_number", "label": "PO number", "type": "text", '
-                    '"required": true, "anchors": ["PO number", "Purchase order"], '
-                    '"pattern": "PO-\\d+"}]'
+                    "Custom services: the fields to extract, one row each. The name is how the "
+                    "API and exports call the field (lowercase, e.g. po_number); anchors are "
+                    "the labels printed next to the value on the document (e.g. PO number, "
+                    "Purchase order). Mistakes are shown here, field by field, when saving."
                 ),
             },
         ),
@@ -92,11 +97,13 @@ class ServiceAdmin(admin.ModelAdmin):
         status = plan_status_get(service=obj)
         return usage_bar(status.pages_used, status.pages_limit)
 
-    @admin.action(description="Suspend selected services (refuse new documents)")
+    @admin.action(
+        description="Suspend selected services (refuse new documents)", permissions=["change"]
+    )
     def suspend(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
         self._set_active(request, queryset, active=False)
 
-    @admin.action(description="Resume selected services")
+    @admin.action(description="Resume selected services", permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
         self._set_active(request, queryset, active=True)
 
@@ -107,7 +114,10 @@ class ServiceAdmin(admin.ModelAdmin):
             self.log_change(request, service, f"{word} the service.")
         self.message_user(request, f"{word} {len(queryset)} service(s).", messages.SUCCESS)
 
-    @admin.action(description="New webhook secret for per-request webhook_url deliveries")
+    @admin.action(
+        description="New webhook secret for per-request webhook_url deliveries",
+        permissions=["change"],
+    )
     def rotate_webhook_secret(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
         for service in queryset:
             secret = service_webhook_secret_rotate(service=service)
@@ -135,12 +145,14 @@ class PlanServiceInline(admin.TabularInline):
 
 @admin.register(UsagePlan)
 class UsagePlanAdmin(admin.ModelAdmin):
+    form = UsagePlanAdminForm
     list_display = (
         "name",
         "plan_type",
         "documents",
         "pages",
         "service_count",
+        "largest_file",
         "subscription_start",
         "subscription_end",
     )
@@ -159,7 +171,7 @@ class UsagePlanAdmin(admin.ModelAdmin):
             "Limits",
             {
                 "fields": [
-                    "max_file_bytes",
+                    "max_file_mb",
                     "max_pages_per_document",
                     "requests_per_minute",
                     "max_active_jobs",
@@ -172,6 +184,10 @@ class UsagePlanAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[UsagePlan]:
         plans = super().get_queryset(request)
         return plans.annotate(service_total=Count("services", distinct=True))
+
+    @admin.display(description="Largest file", ordering="max_file_bytes")
+    def largest_file(self, obj: UsagePlan) -> str:
+        return megabytes(obj.max_file_bytes)
 
     @admin.display(description="Services", ordering="service_total")
     def service_count(self, obj: UsagePlan) -> int:
@@ -197,7 +213,7 @@ class UsagePlanAdmin(admin.ModelAdmin):
         until = f"resets at {end:%Y-%m-%d %H:%M}" if end else "does not reset"
         return f"from {start:%Y-%m-%d %H:%M}, {until}"
 
-    @admin.action(description="Reset the current period's usage to zero")
+    @admin.action(description="Reset the current period's usage to zero", permissions=["change"])
     def reset_period(self, request: HttpRequest, queryset: QuerySet[UsagePlan]) -> None:
         for plan in queryset:
             usage = quotas.plan_usage_reset(plan=plan)
@@ -285,15 +301,15 @@ class ApiKeyAdmin(admin.ModelAdmin):
             f"API key for {obj.service.name}: {raw}  (copy it now: it is shown only once)",
         )
 
-    @admin.action(description="Revoke selected keys")
+    @admin.action(description="Revoke selected keys", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         self._apply(request, queryset, services.api_key_revoke, "Revoked")
 
-    @admin.action(description="Suspend selected keys")
+    @admin.action(description="Suspend selected keys", permissions=["change"])
     def suspend(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         self._apply(request, queryset, services.api_key_suspend, "Suspended")
 
-    @admin.action(description="Resume selected keys")
+    @admin.action(description="Resume selected keys", permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         self._apply(request, queryset, services.api_key_resume, "Resumed")
 

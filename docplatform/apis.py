@@ -50,9 +50,10 @@ class ServiceApi(APIView):
         key = getattr(self, "api_key", None)
         if key is None:
             return response
-        if key.service.plan_id is not None:
-            for name, value in plan_headers(plan_status_get(service=key.service)).items():
-                response[name] = value
+        # Every answer to a known key, with or without a plan (then the calendar month's
+        # usage and no limit).
+        for name, value in plan_headers(plan_status_get(service=key.service)).items():
+            response[name] = value
         rate = getattr(self, "rate", None)
         if rate is not None and "RateLimit-Limit" not in response:
             headers = rate_limit_headers(
@@ -79,15 +80,20 @@ def plan_headers(status: PlanStatus) -> dict[str, str]:
     return headers
 
 
+# myBiros documents plan_usage_limit as an integer: "unlimited" is the largest 32-bit one, so
+# `usage < limit` and `limit - usage` keep working in clients.
+UNLIMITED = 2**31 - 1
+
+
 class PlanQuotasOutputSerializer(serializers.Serializer):
     plan_usage = serializers.IntegerField(help_text="Pages processed in the current period.")
     plan_usage_limit = serializers.IntegerField(
-        allow_null=True, help_text="Pages per period; null when unlimited."
+        help_text=f"Pages per period; {UNLIMITED} (2^31 - 1) when unlimited."
     )
     plan_type = serializers.ChoiceField(
         choices=["TRIAL", "PAID_MONTHLY_QUOTA_RESET", "PAID_ANNUAL_QUOTA_RESET"],
-        allow_null=True,
-        help_text="null when the service has no plan (unlimited).",
+        help_text="A service without a plan counts its usage per calendar month: "
+        "PAID_MONTHLY_QUOTA_RESET.",
     )
     subscription_start_date = serializers.DateTimeField(allow_null=True)
     subscription_end_date = serializers.DateTimeField(allow_null=True)
@@ -106,7 +112,9 @@ class PlanQuotasApi(ServiceApi):
         description=(
             "Pages processed in the current period against the plan's limit (myBiros' fields), "
             "documents submitted against theirs, and the period and subscription dates. A "
-            "service without a plan is unlimited: `plan_type` and the limits are null."
+            "service without a plan is unlimited: it counts calendar months "
+            f"(`PAID_MONTHLY_QUOTA_RESET`) and reports `plan_usage_limit` {UNLIMITED}; "
+            "`documents_usage_limit` is null when unlimited."
         ),
         responses={
             200: PlanQuotasOutputSerializer,
@@ -119,8 +127,8 @@ class PlanQuotasApi(ServiceApi):
         plan = status.plan
         body = {
             "plan_usage": status.pages_used,
-            "plan_usage_limit": status.pages_limit,
-            "plan_type": plan.plan_type if plan else None,
+            "plan_usage_limit": UNLIMITED if status.pages_limit is None else status.pages_limit,
+            "plan_type": plan.plan_type if plan else "PAID_MONTHLY_QUOTA_RESET",
             "subscription_start_date": plan.subscription_start if plan else None,
             "subscription_end_date": plan.subscription_end if plan else None,
             "documents_usage": status.documents_used,

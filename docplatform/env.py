@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -88,3 +89,84 @@ def secret_key_from(data_dir: Path) -> str:
     finally:
         tmp.unlink()
     return key
+
+
+def database_from_url(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
+    """Django's database settings for a ``postgres://`` URL (dj-database-url).
+
+    Connections are kept (a minute by default) and checked before reuse, so a restarted server costs
+    one failed request at most, not a broken worker. Only PostgreSQL is accepted: the
+    platform's claims and quotas are tested on it and on SQLite, not on other engines.
+    """
+    import dj_database_url
+
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "DOCPLATFORM_DATABASE_URL must be a postgres:// URL; leave it unset for SQLite."
+        )
+    try:
+        config = dict(
+            dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DOCPLATFORM_DATABASE_URL is not valid: {exc}") from None
+    # The test database gets a name of its own beside the configured one.
+    config["TEST"] = {"NAME": f"test_{config['NAME']}"}
+    return config
+
+
+# Query parameters of DOCPLATFORM_STORAGE_URL passed to django-storages' S3 backend.
+_S3_OPTIONS = {"endpoint_url", "region_name", "addressing_style", "signature_version"}
+
+
+def storage_from_url(url: str) -> dict[str, Any]:
+    """django-storages' S3 backend for ``s3://bucket/prefix?endpoint_url=...&region_name=...``.
+
+    Credentials come the usual way (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, a profile
+    or an instance role), never from the URL. Objects are private: nothing is public.
+    """
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(
+            "DOCPLATFORM_STORAGE_URL must look like s3://bucket/prefix?endpoint_url=...; "
+            "leave it unset for the local media folder."
+        )
+    query = dict(parse_qsl(parts.query))
+    unknown = set(query) - _S3_OPTIONS
+    if unknown:
+        raise ImproperlyConfigured(
+            f"DOCPLATFORM_STORAGE_URL has unknown options: {', '.join(sorted(unknown))}"
+        )
+    options: dict[str, Any] = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "default_acl": None,
+        # Names are unique per document; a name written again (a job run twice) is replaced.
+        "file_overwrite": True,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        **query,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma list of IP networks (CIDR) or addresses, checked at start-up."""
+    import ipaddress
+
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {network!r} is not an IP network") from None
+    return networks

@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from docplatform.metrics import quota_refusal_count
 from docplatform.quotas import QuotaExceeded, RateLimited
 
 
@@ -82,6 +83,8 @@ def rate_limit_headers(*, limit: int, remaining: int, reset_seconds: int) -> dic
 
 def _from_domain(exc: Exception) -> Exception:
     """Domain errors raised by services, as API errors."""
+    if isinstance(exc, QuotaExceeded | RateLimited):
+        quota_refusal_count(code=exc.code)
     if isinstance(exc, QuotaExceeded):
         return Forbidden(exc.message, code=exc.code)
     if isinstance(exc, RateLimited):

@@ -6,16 +6,23 @@ same database, DEBUG off, a secret key generated into the data directory on firs
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from docplatform.env import (
+    database_from_url,
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
+    env_networks,
     env_path,
     env_str,
     secret_key_from,
+    storage_from_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +48,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Messages carry secrets shown once (new API keys, webhook secrets): keep them server-side in
+# the session, never in the messages cookie (signed, not encrypted).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +64,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "django_prometheus",
+    "django_htmx",
+    "axes",
+    "csp",
     "docplatform",
     "jobs",
     "review",
@@ -61,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "docplatform.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,8 +84,45 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Password guessing on the sign-in pages (review and admin) is throttled by django-axes: after
+# DOCPLATFORM_LOGIN_FAILURE_LIMIT failures for one user name from one address, that pair is
+# locked out for DOCPLATFORM_LOGIN_COOLOFF_MINUTES (a success resets the count).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("DOCPLATFORM_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = env_int("DOCPLATFORM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DOCPLATFORM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DOCPLATFORM_BEHIND_PROXY", False) else None
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles and images. The
+# review pages position boxes with style attributes, hence style-src-attr.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "docplatform.urls"
 WSGI_APPLICATION = "docplatform.wsgi.application"
@@ -84,6 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "review.context.navigation",
             ],
         },
     },
@@ -93,8 +147,15 @@ TEMPLATES = [
 # transactions take the write lock up front (no deadlocked upgrades), and the busy timeout
 # makes writers queue instead of failing with "database is locked".
 DATABASE_PATH = env_path("DOCPLATFORM_DB_PATH", DATA_DIR / "db.sqlite3")
+# Several machines share one PostgreSQL server instead: DOCPLATFORM_DATABASE_URL, e.g.
+# postgres://docplatform:secret@db.internal:5432/docplatform (psycopg 3).
+DATABASE_URL = env_str("DOCPLATFORM_DATABASE_URL", "")
 DATABASES = {
-    "default": {
+    "default": database_from_url(
+        DATABASE_URL, conn_max_age=env_int("DOCPLATFORM_DB_CONN_MAX_AGE", 60)
+    )
+    if DATABASE_URL
+    else {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATABASE_PATH,
         "OPTIONS": {
@@ -128,8 +189,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("DOCPLATFORM_STATIC_ROOT", DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = env_path("DOCPLATFORM_MEDIA_ROOT", DATA_DIR / "media")
+# Uploads, previews and exports: the media folder, or S3-compatible object storage shared by
+# every machine (DOCPLATFORM_STORAGE_URL=s3://bucket/prefix?endpoint_url=https://...).
+STORAGE_URL = env_str("DOCPLATFORM_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(STORAGE_URL)
+    if STORAGE_URL
+    # Every name is under its document's own folder, so a name written again (a job run
+    # twice after a crash) is the same file, replaced rather than copied under a new name.
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"allow_overwrite": True},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -144,10 +215,16 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DOCPLATFORM_MAX_UPLOAD_BYTES = env_int("DOCPLATFORM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 DOCPLATFORM_MAX_PAGES = env_int("DOCPLATFORM_MAX_PAGES", 200)
 DOCPLATFORM_OCR_DPI = env_int("DOCPLATFORM_OCR_DPI", 300)
-DOCPLATFORM_OCR_LANG = env_str("DOCPLATFORM_OCR_LANG", "eng")
+# Tesseract's languages (PP-OCR reads English, German and French with one model).
+DOCPLATFORM_OCR_LANG = env_str("DOCPLATFORM_OCR_LANG", "eng+deu")
+# "rapidocr" (PP-OCR models on ONNX Runtime; chosen by measurement) or "tesseract".
+DOCPLATFORM_OCR_ENGINE = env_str("DOCPLATFORM_OCR_ENGINE", "rapidocr")
 DOCPLATFORM_PREVIEW_DPI = env_int("DOCPLATFORM_PREVIEW_DPI", 150)
 DOCPLATFORM_EXTRACTION_SECONDS = env_int("DOCPLATFORM_EXTRACTION_SECONDS", 240)
 DOCPLATFORM_EXTRACTION_MEMORY_MB = env_int("DOCPLATFORM_EXTRACTION_MEMORY_MB", 2048)
+# The synchronous predict's time limit (under the web server's 120 s request timeout); longer
+# documents go through async-predict.
+DOCPLATFORM_PREDICT_SECONDS = env_int("DOCPLATFORM_PREDICT_SECONDS", 60)
 # Results' lifetime after completion: the default of every service. A service may set its own,
 # and a request may ask for another with `x-result-ttl`, both within the limits below.
 DOCPLATFORM_RESULT_TTL_SECONDS = env_int("DOCPLATFORM_RESULT_TTL_SECONDS", 24 * 3600)
@@ -163,6 +240,21 @@ DOCPLATFORM_IDEMPOTENCY_LOCK_SECONDS = env_int("DOCPLATFORM_IDEMPOTENCY_LOCK_SEC
 DOCPLATFORM_PUBLIC_URL = env_str("DOCPLATFORM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # A job is failed for good after this many claims (crashes included).
 DOCPLATFORM_JOB_MAX_ATTEMPTS = env_int("DOCPLATFORM_JOB_MAX_ATTEMPTS", 3)
+# Recovery. A running job holds a lease of this many seconds, renewed every third of it while
+# its worker lives: a job whose worker died is free again within one lease. Leases are set and
+# compared on the database's clock, so worker machines whose clocks differ still agree.
+DOCPLATFORM_JOB_LEASE_SECONDS = env_int("DOCPLATFORM_JOB_LEASE_SECONDS", 30)
+# How often the worker supervisor beats, reconciles and dispatches (seconds).
+DOCPLATFORM_SUPERVISOR_SECONDS = env_float("DOCPLATFORM_SUPERVISOR_SECONDS", 5)
+# A job whose delivery is neither waiting in the queue nor running for this long is delivered
+# again (a lost enqueue, a delivery held by a dead cluster).
+DOCPLATFORM_REDELIVER_SECONDS = env_int("DOCPLATFORM_REDELIVER_SECONDS", 20)
+# Jobs waiting this long while no worker claimed or finished anything: the cluster is stalled,
+# the supervisor restarts it, and /healthz answers 503.
+DOCPLATFORM_STALL_SECONDS = env_int("DOCPLATFORM_STALL_SECONDS", 30)
+# On SIGTERM, running jobs get this long to finish before their processes are killed (they
+# are then taken up again at the next start).
+DOCPLATFORM_STOP_SECONDS = env_int("DOCPLATFORM_STOP_SECONDS", 30)
 # API key hashing: PBKDF2-SHA256 rounds. Keys carry 256 random bits, so this guards a stolen
 # database against offline guessing of weaker keys without costing much per request.
 DOCPLATFORM_API_KEY_HASH_ITERATIONS = env_int("DOCPLATFORM_API_KEY_HASH_ITERATIONS", 10_000)
@@ -172,6 +264,10 @@ DOCPLATFORM_API_KEY_HASH_ITERATIONS = env_int("DOCPLATFORM_API_KEY_HASH_ITERATIO
 # IP addresses or CIDR networks) are allowed anyway, e.g. "127.0.0.1,10.1.0.0/16,hooks.lan".
 DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS = env_list("DOCPLATFORM_WEBHOOK_ALLOWED_HOSTS", [])
 DOCPLATFORM_WEBHOOK_TIMEOUT_SECONDS = env_int("DOCPLATFORM_WEBHOOK_TIMEOUT_SECONDS", 10)
+# A delivery (connect, send, read the answer) is cut off after this long in total, however
+# slowly the receiver trickles bytes; its claim lasts longer than that, so no event is sent
+# twice at once.
+DOCPLATFORM_WEBHOOK_DEADLINE_SECONDS = env_int("DOCPLATFORM_WEBHOOK_DEADLINE_SECONDS", 15)
 # Tries per event; the delay before try n+1 is base * 3**(n-1) plus up to 30 % jitter:
 # with 8 tries and a 60 s base, about 18 hours from the first try to the last.
 DOCPLATFORM_WEBHOOK_MAX_ATTEMPTS = env_int("DOCPLATFORM_WEBHOOK_MAX_ATTEMPTS", 8)
@@ -193,7 +289,8 @@ Q_CLUSTER = {
     "bulk": 1,
     "poll": env_int("DOCPLATFORM_Q_POLL", 1),
     "timeout": Q_TIMEOUT,
-    "retry": 4 * Q_TIMEOUT,
+    # Also the delay before a crashed cluster's tasks are delivered again.
+    "retry": env_int("DOCPLATFORM_Q_RETRY", 4 * Q_TIMEOUT),
     "max_attempts": 3,
     "ack_failures": True,
     "save_limit": 100,
@@ -203,7 +300,20 @@ Q_CLUSTER = {
     "scheduler": True,
     "label": "Queue",
     "sync": env_bool("DOCPLATFORM_Q_SYNC", False),
+    # Webhook deliveries have a lane of their own (a cluster of that name, started by
+    # `manage.py worker`): a slow receiver never holds up extraction, nor OCR a delivery.
+    "ALT_CLUSTERS": {
+        "docplatform-webhooks": {
+            "workers": env_int("DOCPLATFORM_WEBHOOK_WORKERS", 2),
+            "queue_limit": env_int("DOCPLATFORM_WEBHOOK_WORKERS", 2),
+            "timeout": DOCPLATFORM_WEBHOOK_DEADLINE_SECONDS + 30,
+            "retry": 4 * (DOCPLATFORM_WEBHOOK_DEADLINE_SECONDS + 30),
+            "max_rss": 200_000,
+            "scheduler": False,
+        }
+    },
 }
+WEBHOOK_CLUSTER = "docplatform-webhooks"
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -228,12 +338,38 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "docplatform.schema.postprocess",
+    ],
 }
 
+# --- Operations ----------------------------------------------------------------------------
+# GET /metrics (Prometheus): allowed with "Authorization: Bearer <token>", or from these networks.
+DOCPLATFORM_METRICS_TOKEN = env_str("DOCPLATFORM_METRICS_TOKEN", "")
+DOCPLATFORM_METRICS_NETWORKS = env_networks(
+    "DOCPLATFORM_METRICS_NETWORKS", ["127.0.0.1/32", "::1/128"]
+)
+# Logs: "plain" lines, or "json" lines (one object per record), both with the request id.
+LOG_FORMAT = env_choice("DOCPLATFORM_LOG_FORMAT", "plain", ["plain", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "docplatform.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DOCPLATFORM_LOG_LEVEL", "INFO")},
 }

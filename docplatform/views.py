@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from docplatform.errors import error_body
+from jobs.recovery import queue_health
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """The database, the worker's heartbeat and whether jobs move; 503 when something is down.
+
+    Monitors poll it; the figures are all it says (no host names, no versions).
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        queue = queue_health()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    body = {
+        "status": "ok" if queue.healthy else "unavailable",
+        "database": "ok",
+        "worker": "ok" if queue.worker_alive else "down",
+        "worker_last_beat_seconds": queue.last_beat_seconds,
+        "queue": "stalled" if queue.stalled else "ok",
+        "oldest_queued_job_seconds": queue.oldest_queued_seconds,
+    }
+    return JsonResponse(body, status=200 if queue.healthy else 503)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 
 from docplatform.apis import ServiceApi
 from docplatform.errors import (
+    ApiError,
     Conflict,
     Forbidden,
     Gone,
@@ -27,15 +29,19 @@ from jobs import idempotency, retention, selectors, services
 from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
 from jobs.extraction.previews import PREVIEW_CONTENT_TYPE
 from jobs.models import Document, IdempotencyKey, Job
+from jobs.openapi import PREDICTED_DOCUMENT, RESULT_PARAMETERS
 from jobs.serializers import (
+    DETAILS,
+    INCLUDES,
     DocumentReviewInputSerializer,
-    DocumentSerializer,
+    DocumentReviewOutputSerializer,
     ErrorResponseSerializer,
     JobSerializer,
     PredictInputSerializer,
     PredictOutputSerializer,
     document_url,
     job_url,
+    predicted_document,
 )
 from review import services as review_services
 from webhooks.services import webhook_url_check
@@ -65,30 +71,7 @@ class JobPredictApi(ServiceApi):
     )
     def post(self, request: Request, service_id: str) -> Response:
         service = self.service(request, service_id)
-        if not service.is_active:
-            raise Forbidden("This service is suspended.", code="service_suspended")
-        limit = max_upload_bytes(service)
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > limit + MULTIPART_SLACK:
-            raise PayloadTooLarge(_too_large(limit), param="file")
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise Unprocessable(
-                "Send the document as the multipart form field 'file'.",
-                code="file_missing",
-                param="file",
-            )
-        if not upload.size:
-            raise Unprocessable("The file is empty.", code="file_empty", param="file")
-        if upload.size > limit:
-            raise PayloadTooLarge(_too_large(limit), param="file")
-        content_type = detect_content_type(_head(upload))
-        if content_type is None:
-            raise Unprocessable(
-                "Unsupported file type: send a PDF, PNG, JPEG, TIFF or WebP file.",
-                code="unsupported_file_type",
-                param="file",
-            )
+        upload, content_type = accepted_upload(request, service)
         form = PredictInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         options = {
@@ -187,30 +170,26 @@ class JobListApi(ServiceApi):
         return paginator.get_paginated_response(data)
 
 
-INCLUDES = ("ocr", "service_fields")
-
-
 class DocumentDetailApi(ServiceApi):
     @extend_schema(
         operation_id="predicted_document",
-        summary="Read a predicted document",
+        summary="Read a predicted document (myBiros' inference result object)",
         description=(
-            "The document, its pages and its status; `include=ocr` adds page text with word "
-            "boxes, `include=service_fields` the extracted fields. Partial until the job "
-            "completes (202)."
+            "200 while the job runs too: `document.status` is `RUNNING` until it is "
+            "`COMPLETED` or `FAILED`, and `document_pages` stays empty until then. "
+            "`include=ocr` fills each page's `ocr` words, `include=service_fields` the field "
+            "catalogue, `include=validation_errors` runs the service's review policy and "
+            "attaches each violation to its page; parts not asked for are present, empty. "
+            "`document_details=summary` adds `document_summary`."
         ),
-        parameters=[
-            OpenApiParameter("include", OpenApiTypes.STR, many=True, enum=list(INCLUDES)),
-        ],
-        responses={200: DocumentSerializer, 202: DocumentSerializer, **ERRORS},
+        parameters=RESULT_PARAMETERS,
+        responses={200: PREDICTED_DOCUMENT, **ERRORS, 400: ErrorResponseSerializer},
     )
     def get(self, request: Request, service_id: str, resource_id: str) -> Response:
         document = self.document(request, service_id, resource_id)
-        include = _includes(request)
-        data = DocumentSerializer(document, context={"request": request, "include": include}).data
-        if not document.job.is_finished:
-            return Response(data, status=status.HTTP_202_ACCEPTED)
-        if document.service.delete_after_fetch:
+        include, details = result_options(request)
+        data = predicted_document(document, request=request, include=include, details=details)
+        if document.job.is_finished and document.service.delete_after_fetch:
             retention.document_purge(document=document)
         return Response(data, status=status.HTTP_200_OK)
 
@@ -244,34 +223,55 @@ class DocumentDetailApi(ServiceApi):
 
     @extend_schema(
         operation_id="predicted_document_review",
-        summary="Correct fields and/or set the revision status of a predicted document",
+        summary="Set the revision status of a predicted document, and/or correct fields",
         description=(
-            "Corrections and the status change are stored together, each corrected field as "
-            "a revision recorded under the API key's name. Answers the updated document with "
-            "its `service_fields`."
+            "The body is read as JSON whatever the declared Content-Type (myBiros' own example "
+            "sends it as form data). `revision_status` takes every myBiros status; `fields` "
+            "(an extension) corrects fields by name (`line_items[0].amount` inside a list), "
+            "each value checked by its field's type (422 naming the field). Corrections and "
+            "the status change are stored together, each corrected field as a revision "
+            "recorded under the API key's name."
         ),
-        request=DocumentReviewInputSerializer,
-        responses={200: DocumentSerializer, 409: ErrorResponseSerializer, **ERRORS},
+        request={"application/json": DocumentReviewInputSerializer},
+        responses={
+            200: DocumentReviewOutputSerializer,
+            400: ErrorResponseSerializer,
+            409: ErrorResponseSerializer,
+            **ERRORS,
+        },
     )
     def patch(self, request: Request, service_id: str, resource_id: str) -> Response:
         document = self.document(request, service_id, resource_id)
-        form = DocumentReviewInputSerializer(data=request.data)
+        form = DocumentReviewInputSerializer(data=json_body(request))
         form.is_valid(raise_exception=True)
+        revision_status = form.validated_data.get("revision_status")
+        values = form.validated_data.get("fields")
         try:
             review_services.document_review_update(
                 document=document,
-                revision_status=form.validated_data.get("revision_status"),
-                values=form.validated_data.get("fields"),
+                revision_status=revision_status,
+                values=values,
                 api_key_name=request.auth.name,
+                reason=form.validated_data.get("decision_reason", ""),
+                note=form.validated_data.get("note", ""),
             )
         except review_services.ReviewError as error:
             if error.code == "document_not_completed":
                 raise Conflict(error.message, code=error.code) from error
             param = f"fields.{error.param}" if error.param else None
+            if error.param in ("decision_reason", "note"):
+                param = error.param
             raise Unprocessable(error.message, code=error.code, param=param) from error
-        include = _includes(request) | {"service_fields"}
-        data = DocumentSerializer(document, context={"request": request, "include": include}).data
-        return Response(data, status=status.HTTP_200_OK)
+        updated: dict[str, Any] = {}
+        if revision_status is not None:
+            updated["revision_status"] = revision_status
+        if values:
+            corrected = document.review.corrected_fields
+            updated["fields"] = {name: corrected.get(name) for name in values}
+        for extra in ("decision_reason", "note"):
+            if form.validated_data.get(extra):
+                updated[extra] = form.validated_data[extra]
+        return Response({"message": "Document fields updated.", "fields_updated": updated})
 
 
 class DocumentPagePreviewApi(ServiceApi):
@@ -285,26 +285,84 @@ class DocumentPagePreviewApi(ServiceApi):
         document = selectors.document_get_for_service(service=service, resource_id=resource_id)
         if document is None:
             raise NotFound("No such document.", code="document_not_found")
-        path = selectors.document_preview_path(document=document, number=number)
-        if path is None:
+        preview = selectors.document_preview_file(document=document, number=number)
+        if preview is None:
             raise NotFound("This page has no preview.", code="preview_not_found")
-        response = FileResponse(path.open("rb"), content_type=PREVIEW_CONTENT_TYPE)
+        response = FileResponse(preview, content_type=PREVIEW_CONTENT_TYPE)
         response["Cache-Control"] = "private, max-age=3600"
         return response
 
 
-def _includes(request: Request) -> set[str]:
+def result_options(request: Request) -> tuple[set[str], str]:
+    """``include`` (repeated or comma-separated) and ``document_details`` of a result read.
+
+    myBiros v0's ``include_validation_errors=true`` is honoured as ``include=validation_errors``.
+    """
     wanted: set[str] = set()
     for value in request.query_params.getlist("include"):
         wanted.update(part.strip() for part in value.split(",") if part.strip())
     unknown = wanted - set(INCLUDES)
     if unknown:
         raise Unprocessable(
-            f"Unknown include {sorted(unknown)[0]!r}; use {' or '.join(INCLUDES)}.",
+            f"Unknown include {sorted(unknown)[0]!r}; use {', '.join(INCLUDES)}.",
             code="invalid_include",
             param="include",
         )
-    return wanted
+    legacy = request.query_params.get("include_validation_errors", "")
+    if legacy.strip().strip('"').lower() in {"true", "1", "yes"}:
+        wanted.add("validation_errors")
+    details = request.query_params.get("document_details", "pages").strip() or "pages"
+    if details not in DETAILS:
+        raise Unprocessable(
+            f"document_details must be {' or '.join(DETAILS)}.",
+            code="invalid_document_details",
+            param="document_details",
+        )
+    return wanted, details
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object, whatever its declared Content-Type; {} when empty."""
+    raw = request.body
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise ApiError("The body must be a JSON object.", code="malformed_request")
+    return data
+
+
+def accepted_upload(request: Request, service: Service) -> tuple[Any, str]:
+    """The request's file and its detected type, or the API error that refuses it."""
+    if not service.is_active:
+        raise Forbidden("This service is suspended.", code="service_suspended")
+    limit = max_upload_bytes(service)
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > limit + MULTIPART_SLACK:
+        raise PayloadTooLarge(_too_large(limit), param="file")
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise Unprocessable(
+            "Send the document as the multipart form field 'file'.",
+            code="file_missing",
+            param="file",
+        )
+    if not upload.size:
+        raise Unprocessable("The file is empty.", code="file_empty", param="file")
+    if upload.size > limit:
+        raise PayloadTooLarge(_too_large(limit), param="file")
+    content_type = detect_content_type(_head(upload))
+    if content_type is None:
+        raise Unprocessable(
+            "Unsupported file type: send a PDF, PNG, JPEG, TIFF, WebP, BMP, GIF or HEIC file, "
+            "or an e-invoice XML.",
+            code="unsupported_file_type",
+            param="file",
+        )
+    return upload, content_type
 
 
 def _webhook_url(url: str) -> str:
@@ -323,7 +381,8 @@ def _result_ttl(request: Request) -> int | None:
     low = settings.DOCPLATFORM_RESULT_TTL_MIN_SECONDS
     high = settings.DOCPLATFORM_RESULT_TTL_MAX_SECONDS
     value = raw.strip()
-    if not value.isdigit() or not low <= int(value) <= high:
+    # isdigit() alone accepts digits int() refuses, such as superscripts ("¹").
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
         raise Unprocessable(
             f"{RESULT_TTL_HEADER} must be a number of seconds from {low} to {high}.",
             code="invalid_result_ttl",

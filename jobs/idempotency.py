@@ -105,5 +105,6 @@ def idempotency_release(*, record: IdempotencyKey) -> None:
 def idempotency_keys_purge(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.DOCPLATFORM_IDEMPOTENCY_TTL_SECONDS)
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    from jobs.retention import delete_in_batches
+
+    return delete_in_batches(IdempotencyKey.objects.filter(created_at__lt=cutoff))

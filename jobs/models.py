@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from docplatform.fields import OrderedJSONField
 from docplatform.models import ApiKey, Service
 
 
@@ -41,6 +42,11 @@ class Job(models.Model):
     pages_done = models.PositiveIntegerField(default=0)
     pages_total = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The last time a delivery of this job was handed to the queue, or seen waiting in it: the
+    # reconciler only looks at jobs whose delivery may have been lost since.
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    # The last claim by a worker (started_at is the first).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -50,6 +56,9 @@ class Job(models.Model):
     # Asked for by the request (x-result-ttl); else the service's, else the platform default.
     result_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
     webhook_url = models.URLField(max_length=2000, blank=True)
+    # The submit's request id, bound again by the worker and the webhook deliveries so that one
+    # id follows the document through the logs of every machine.
+    request_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,6 +66,7 @@ class Job(models.Model):
             models.Index(fields=["service", "-created_at"], name="job_service_created"),
             models.Index(fields=["status", "created_at"], name="job_status_created"),
             models.Index(fields=["expired_at", "expires_at"], name="job_expiry"),
+            models.Index(fields=["status", "enqueued_at"], name="job_status_enqueued"),
         ]
 
     def __str__(self) -> str:
@@ -69,6 +79,24 @@ class Job(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expired_at is not None
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``manage.py worker`` (the supervisor of the queue clusters of one machine).
+
+    Written every few seconds. A supervisor that finds no other live one at start knows that
+    every claim and every queue lock it finds belongs to a dead process, and releases them at
+    once instead of waiting for leases and locks to run out.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
 
 
 def document_folder(document: Document) -> str:
@@ -95,7 +123,7 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=document_upload_to, max_length=300)
-    result = models.JSONField(null=True, blank=True)
+    result = OrderedJSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -123,7 +151,7 @@ class IdempotencyKey(models.Model):
     fingerprint = models.CharField(max_length=64)
     state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
+    response_body = OrderedJSONField(null=True, blank=True)
     job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     locked_at = models.DateTimeField(default=timezone.now)

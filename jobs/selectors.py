@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from docplatform.models import Service
+from jobs.files import document_preview_name
 from jobs.models import Document, Job
 
 
@@ -16,6 +18,13 @@ def _uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def job_request_id(job_id: str) -> str:
+    """The request id a job was submitted with, for the logs of whoever works on it."""
+    pk = _uuid(job_id)
+    found = Job.objects.filter(pk=pk).values_list("request_id", flat=True).first() if pk else None
+    return found or f"job-{job_id}"
 
 
 def job_get_for_service(*, service: Service, job_id: str) -> Job | None:
@@ -39,13 +48,13 @@ def job_list_for_service(*, service: Service, status: str | None = None) -> Quer
     return jobs
 
 
-def document_preview_path(*, document: Document, number: int) -> Path | None:
-    """The preview image of page ``number`` of a completed document, if it was rendered."""
-    pages = (document.result or {}).get("pages", [])
-    if not 1 <= number <= len(pages):
+def document_preview_file(*, document: Document, number: int) -> File | None:
+    """Page ``number``'s preview image of a completed document, opened from the storage, if it
+    was rendered. Served through the application only: the storage is never public."""
+    name = document_preview_name(document=document, number=number)
+    if name is None:
         return None
-    name = pages[number - 1].get("preview")
-    if not name or not document.file:
+    try:
+        return default_storage.open(name, "rb")
+    except FileNotFoundError:
         return None
-    path = Path(document.file.path).parent / name
-    return path if path.is_file() else None

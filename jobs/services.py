@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -17,6 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from docplatform.db import database_now
+from docplatform.logs import request_id_current
 from docplatform.models import ApiKey, Service
 from docplatform.quotas import (
     QuotaExceeded,
@@ -25,11 +29,14 @@ from docplatform.quotas import (
     quota_pages_check,
     quota_pages_consume,
 )
+from jobs import recovery
+from jobs.errors import public_message
 from jobs.extraction import ExtractionError
 from jobs.extraction.detect import EXTENSIONS
 from jobs.extraction.document import Limits
-from jobs.extraction.sandbox import SandboxLimits, extract_sandboxed
-from jobs.models import Document, Job
+from jobs.extraction.sandbox import Extraction, SandboxLimits, extract_sandboxed
+from jobs.files import document_previews_store, document_scratch
+from jobs.models import Document, Job, document_folder
 from jobs.results import build_result
 from review.services import review_init
 from webhooks.models import EventType
@@ -47,9 +54,18 @@ ACTIVE_JOBS_RETRY_SECONDS = 5
 def job_enqueue(*, job_id: uuid.UUID) -> None:
     """Hand a job id to the queue once the current transaction commits.
 
-    Enqueueing before commit would let a worker look for a row it cannot see yet.
+    Enqueueing before commit would let a worker look for a row it cannot see yet. The job is
+    committed by then, so a failed enqueue must not undo it: it is logged, and the reconciler
+    delivers the job like any lost delivery.
     """
-    transaction.on_commit(lambda: async_task(TASK, str(job_id), group="jobs"))
+
+    def enqueue() -> None:
+        try:
+            async_task(TASK, str(job_id), group="jobs")
+        except Exception:
+            logger.exception("job %s: enqueue failed; the reconciler will deliver it", job_id)
+
+    transaction.on_commit(enqueue)
 
 
 def upload_sha256(upload: UploadedFile) -> str:
@@ -71,8 +87,12 @@ def job_create(
     alias: str = "",
     result_ttl_seconds: int | None = None,
     webhook_url: str = "",
+    enqueue: bool = True,
 ) -> Job:
     """Store an upload, insert its job and document, and queue the job. Extracts nothing.
+
+    ``enqueue`` False leaves the job to the caller (the synchronous predict runs
+    :func:`job_process` itself); should that caller die, ``jobs_reconcile`` queues it.
 
     In the same transaction: the plan's cap on active jobs is checked (:class:`RateLimited`)
     and one document is spent from its budget (:class:`QuotaExceeded`). A refusal rolls
@@ -101,14 +121,29 @@ def job_create(
                 api_key=api_key,
                 result_ttl_seconds=result_ttl_seconds,
                 webhook_url=webhook_url,
+                request_id=request_id_current(),
             )
             document.job = job
             document.save()
-            job_enqueue(job_id=job.id)
+            if enqueue:
+                job_enqueue(job_id=job.id)
     except BaseException:
         document.file.delete(save=False)
+        _folder_remove_if_empty(document=document)
         raise
     return job
+
+
+def _folder_remove_if_empty(*, document: Document) -> None:
+    """Remove the document's folder of a refused submit (storages with real folders only)."""
+    try:
+        folder = Path(default_storage.path(document_folder(document)))
+    except NotImplementedError:
+        return
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def job_active_limit_check(*, service: Service) -> None:
@@ -134,10 +169,6 @@ def job_active_limit_check(*, service: Service) -> None:
         )
 
 
-def _lease() -> timedelta:
-    return timedelta(seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS + 60)
-
-
 def _expires_at(*, job_id: uuid.UUID | str, now: datetime) -> datetime:
     """When a job finishing now expires: the request's TTL, else the service's, else the
     platform default."""
@@ -157,7 +188,9 @@ def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
     without finishing (its worker was killed each time) is failed here, so a file that crashes
     workers cannot loop forever.
     """
-    now = timezone.now()
+    # Leases are set and compared on the database's clock: workers on several machines agree
+    # on when one expired even if their own clocks differ.
+    now = database_now()
     token = uuid.uuid4()
     claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.PROCESSING, lease_until__lt=now)
     max_attempts = settings.DOCPLATFORM_JOB_MAX_ATTEMPTS
@@ -165,7 +198,8 @@ def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
         status=Job.Status.PROCESSING,
         attempts=F("attempts") + 1,
         run_token=token,
-        lease_until=now + _lease(),
+        lease_until=now + recovery.lease(),
+        claimed_at=now,
         started_at=Coalesce(F("started_at"), Value(now)),
         pages_done=0,
     )
@@ -175,10 +209,7 @@ def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
         failed = Job.objects.filter(claimable, pk=job_id, attempts__gte=max_attempts).update(
             status=Job.Status.FAILED,
             error_code="worker_crashed",
-            error_message=(
-                f"Processing was interrupted {max_attempts} times (the worker stopped or was "
-                "killed); the job will not be retried."
-            ),
+            error_message=public_message("worker_crashed"),
             completed_at=now,
             expires_at=_expires_at(job_id=job_id, now=now),
             run_token=None,
@@ -259,7 +290,7 @@ def service_field_spec(*, service: Service) -> dict[str, Any]:
     }
 
 
-def job_process(*, job_id: uuid.UUID | str) -> None:
+def job_process(*, job_id: uuid.UUID | str, wall_seconds: int | None = None) -> None:
     """Claim a job, extract its document in a sandboxed child process, and record the outcome.
 
     Every failure ends in ``job_fail`` with a reason; nothing propagates to the queue, which
@@ -279,29 +310,20 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
         job_progress(job_id=job_id, run_token=token, done=done, total=total)
 
     try:
-        extraction = extract_sandboxed(
-            Path(document.file.path),
-            content_type=document.content_type,
-            limits=Limits(
-                max_pages=max_pages(job.service),
-                ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
-                lang=settings.DOCPLATFORM_OCR_LANG,
-                # Previews live beside the original, so removing the folder removes both.
-                preview_dir=str(Path(document.file.path).parent),
-                preview_dpi=settings.DOCPLATFORM_PREVIEW_DPI,
-            ),
-            sandbox=SandboxLimits(
-                wall_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
-                cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
-                memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
-            ),
-            fields=service_field_spec(service=job.service),
-            on_progress=progress,
-        )
+        with recovery.lease_kept(job_id=job_id, run_token=token):
+            extraction = _extract(
+                job=job, document=document, progress=progress, wall_seconds=wall_seconds
+            )
         if not extraction.pages:
             raise ExtractionError("empty_document", "The document has no pages.")
         result = build_result(kind=job.service.kind, extraction=extraction)
-    except (ExtractionError, QuotaExceeded) as exc:
+    except ExtractionError as exc:
+        # The detail may quote a parser (and an internal path): the log keeps it, the client
+        # gets the code's fixed text.
+        logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
+        job_fail(job_id=job_id, run_token=token, code=exc.code, message=public_message(exc.code))
+        return
+    except QuotaExceeded as exc:
         logger.info("job %s failed: %s (%s)", job_id, exc.code, exc.message)
         job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
         return
@@ -311,7 +333,7 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
             job_id=job_id,
             run_token=token,
             code="internal_error",
-            message="An unexpected error stopped the extraction; it has been logged.",
+            message=public_message("internal_error"),
         )
         return
     try:
@@ -323,6 +345,39 @@ def job_process(*, job_id: uuid.UUID | str) -> None:
         job_fail(job_id=job_id, run_token=token, code=exc.code, message=exc.message)
 
 
+def _extract(
+    *,
+    job: Job,
+    document: Document,
+    progress: Callable[[int, int], None],
+    wall_seconds: int | None = None,
+) -> Extraction:
+    # The sandbox reads a private local copy, wherever the original is stored.
+    with document_scratch(document) as scratch:
+        extraction = extract_sandboxed(
+            scratch.original,
+            content_type=document.content_type,
+            limits=Limits(
+                max_pages=max_pages(job.service),
+                ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
+                lang=settings.DOCPLATFORM_OCR_LANG,
+                ocr_engine=settings.DOCPLATFORM_OCR_ENGINE,
+                preview_dir=str(scratch.previews),
+                preview_dpi=settings.DOCPLATFORM_PREVIEW_DPI,
+            ),
+            sandbox=SandboxLimits(
+                wall_seconds=wall_seconds or settings.DOCPLATFORM_EXTRACTION_SECONDS,
+                cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
+                memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
+            ),
+            fields=service_field_spec(service=job.service),
+            on_progress=progress,
+        )
+        # Previews live beside the original, so removing the folder removes both.
+        document_previews_store(document=document, folder=scratch.previews)
+    return extraction
+
+
 def max_pages(service: Service) -> int:
     """The global page limit, or the plan's when it is smaller."""
     limit = settings.DOCPLATFORM_MAX_PAGES
@@ -330,20 +385,33 @@ def max_pages(service: Service) -> int:
     return limit if plan_limit is None else min(limit, plan_limit)
 
 
-def jobs_reconcile(*, older_than: timedelta | None = None) -> int:
-    """Re-enqueue jobs the queue lost: queued for too long, or processing with a dead lease.
+def job_predict(
+    *,
+    service: Service,
+    api_key: ApiKey | None,
+    upload: UploadedFile,
+    content_type: str,
+    sha256: str,
+    wall_seconds: int,
+) -> Document:
+    """The synchronous inference: the same job, quotas and sandbox as an asynchronous one,
+    run in this process within ``wall_seconds``. Returns the document, its job finished."""
+    job = job_create(
+        service=service,
+        api_key=api_key,
+        upload=upload,
+        content_type=content_type,
+        sha256=sha256,
+        enqueue=False,
+    )
+    job_process(job_id=job.pk, wall_seconds=wall_seconds)
+    return Document.objects.select_related("job", "service", "review").get(job_id=job.pk)
 
-    A spare delivery is harmless (the claim makes it a no-op), so this only needs to be
-    eventually right. Returns how many jobs were re-enqueued.
-    """
-    now = timezone.now()
-    wait = older_than or timedelta(seconds=settings.Q_CLUSTER["retry"] + 300)
-    stale = Job.objects.filter(
-        Q(status=Job.Status.QUEUED, created_at__lt=now - wait)
-        | Q(status=Job.Status.PROCESSING, lease_until__lt=now - timedelta(seconds=60))
-    ).values_list("pk", flat=True)[:500]
-    count = 0
-    for job_id in stale:
-        async_task(TASK, str(job_id), group="jobs")
-        count += 1
-    return count
+
+def job_discard(*, job: Job) -> None:
+    """Remove a job without a trace but its usage: files, result, review and pending webhook
+    events (a synchronous prediction not pushed to the platform)."""
+    from jobs import retention
+
+    retention.document_purge(document=job.document)
+    Job.objects.filter(pk=job.pk).delete()

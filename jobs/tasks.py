@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from jobs import retention, services
+import logging
+
+from docplatform.logs import request_id_bound
+from jobs import recovery, retention, services
+from jobs.selectors import job_request_id
+
+logger = logging.getLogger(__name__)
 
 
 def job_process(job_id: str) -> None:
-    services.job_process(job_id=job_id)
+    with request_id_bound(job_request_id(job_id)):
+        logger.info("job %s: delivered to this worker", job_id)
+        services.job_process(job_id=job_id)
 
 
 def jobs_reconcile() -> int:
-    return services.jobs_reconcile()
+    return recovery.jobs_reconcile()
 
 
 def retention_purge() -> dict[str, int]:

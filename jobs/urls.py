@@ -1,10 +1,12 @@
 from django.urls import path
 
-from jobs import apis
+from jobs import apis, predict_apis
 
 app_name = "jobs"
 
 urlpatterns = [
+    path("service/<str:service_id>", predict_apis.ServiceInfoApi.as_view(), name="service-info"),
+    path("service/<str:service_id>/predict", predict_apis.PredictApi.as_view(), name="predict"),
     path(
         "service/<str:service_id>/async-predict",
         apis.JobPredictApi.as_view(),

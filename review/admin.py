@@ -8,8 +8,8 @@ from review.models import DocumentReview, FieldRevision, ServiceMembership
 
 @admin.register(ServiceMembership)
 class ServiceMembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "service", "created_at")
-    list_filter = ("service",)
+    list_display = ("user", "service", "role", "created_at")
+    list_filter = ("role", "service")
     search_fields = ("user__username", "user__email", "service__name", "service__public_id")
     autocomplete_fields = ("user",)
     readonly_fields = ("created_at",)
@@ -35,3 +35,9 @@ class FieldRevisionAdmin(ReadOnlyAdmin):
     list_display = ("document", "field", "old_value", "new_value", "user", "created_at")
     list_filter = ("document__service",)
     search_fields = ("document__id", "field")
+
+
+# The admin is named after the platform.
+admin.site.site_header = "Document platform administration"
+admin.site.site_title = "Document platform"
+admin.site.index_title = "Services, keys, plans and reviews"

@@ -6,7 +6,7 @@ from django import forms
 
 from jobs.models import Job
 from review.models import DocumentReview
-from review.selectors import QueueFilters
+from review.selectors import WAITING, QueueFilters
 
 ORDERS = (("newest", "Newest first"), ("oldest", "Oldest first"))
 
@@ -20,7 +20,11 @@ class QueueFilterForm(forms.Form):
     revision_status = forms.ChoiceField(
         required=False,
         label="Review status",
-        choices=[("", "Any review status"), *DocumentReview.Status.choices],
+        choices=[
+            ("", "Any review status"),
+            (WAITING, "Waiting for review"),
+            *DocumentReview.Status.choices,
+        ],
     )
     job_status = forms.ChoiceField(
         required=False,
@@ -58,10 +62,51 @@ class QueueFilterForm(forms.Form):
 
 class FieldCorrectionForm(forms.Form):
     field = forms.CharField(max_length=200)
-    value = forms.CharField(required=False, max_length=5000, strip=True)
+    # Long enough for the whole text of a text service's document.
+    value = forms.CharField(required=False, max_length=200_000, strip=True)
     queue = forms.CharField(required=False, max_length=2000)
 
 
 class DecisionForm(forms.Form):
     queue = forms.CharField(required=False, max_length=2000)
     open_next = forms.BooleanField(required=False)
+    reason = forms.CharField(required=False, max_length=2000, strip=True)
+
+
+class RowForm(forms.Form):
+    list_name = forms.RegexField(regex=r"^\w{1,100}$")
+    index = forms.IntegerField(required=False, min_value=0, max_value=100_000)
+    queue = forms.CharField(required=False, max_length=2000)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(max_length=5000, strip=True)
+    queue = forms.CharField(required=False, max_length=2000)
+
+
+class ReadBoxForm(forms.Form):
+    """A box drawn on a page, in fractions of the page (0 to 1)."""
+
+    page = forms.IntegerField(min_value=1, max_value=100_000)
+    x0 = forms.FloatField(min_value=0, max_value=1)
+    y0 = forms.FloatField(min_value=0, max_value=1)
+    x1 = forms.FloatField(min_value=0, max_value=1)
+    y1 = forms.FloatField(min_value=0, max_value=1)
+
+
+BULK_ACTIONS = (("approve", "Approve"), ("reject", "Reject"))
+
+
+class BulkDecisionForm(forms.Form):
+    """A decision for the documents selected in the queue (their ids: ``documents``, many)."""
+
+    action = forms.ChoiceField(choices=BULK_ACTIONS)
+    reason = forms.CharField(required=False, max_length=2000, strip=True)
+    confirm = forms.BooleanField(required=False)
+    queue = forms.CharField(required=False, max_length=2000)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("action") == "reject" and data.get("confirm") and not data.get("reason"):
+            self.add_error("reason", "Say why these documents are rejected.")
+        return data

@@ -11,12 +11,23 @@ from jobs.models import Document
 
 
 class ServiceMembership(models.Model):
-    """A user who reviews a service's documents. Managed in the admin; staff see every service."""
+    """A user's role in a service. Managed in the admin.
+
+    A viewer reads; a reviewer also corrects and decides; a manager also uploads, exports and
+    sees the service's usage. Superusers, and users given the ``review.review_every_service``
+    permission, see every service; being staff alone does not.
+    """
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Viewer (reads)"
+        REVIEWER = "reviewer", "Reviewer (corrects and decides)"
+        MANAGER = "manager", "Manager (also uploads, exports, sees usage)"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_memberships"
     )
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REVIEWER)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -39,12 +50,15 @@ class DocumentReview(models.Model):
     """
 
     class Status(models.TextChoices):
+        # Not reviewed, nothing flagged: what a document shows before its job completes, and
+        # what an application may set (myBiros' revision statuses).
+        PENDING = "pending", "Pending"
         TO_REVIEW = "to_review", "To review"
         REVIEW_REQUIRED = "review_required", "Review required"
         APPROVED = "approved", "Approved"
         NOT_APPROVED = "not_approved", "Not approved"
 
-    WAITING = (Status.TO_REVIEW, Status.REVIEW_REQUIRED)
+    WAITING = (Status.PENDING, Status.TO_REVIEW, Status.REVIEW_REQUIRED)
 
     document = models.OneToOneField(
         Document, on_delete=models.CASCADE, primary_key=True, related_name="review"
@@ -64,7 +78,14 @@ class DocumentReview(models.Model):
     # The API key's name when the decision came through the API (no user then).
     reviewed_by_api_key = models.CharField(max_length=200, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Why the document was rejected (asked for by every rejection).
+    decision_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        permissions = [
+            ("review_every_service", "Can review the documents of every service"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.revision_status}"
@@ -109,3 +130,55 @@ class FieldRevision(models.Model):
         if self.user_id:
             return self.user.get_username()
         return f"api-key:{self.api_key_name}" if self.api_key_name else "unknown"
+
+
+class ReviewEvent(models.Model):
+    """A decision (with its reason) or a note in a document's history, beside the corrections."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        NOTE = "note", "Note"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="review_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # For a decision: the status it set.
+    revision_status = models.CharField(
+        max_length=20, choices=DocumentReview.Status.choices, blank=True
+    )
+    text = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_events",
+    )
+    api_key_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.kind}: {self.revision_status or self.text[:40]}"
+
+    @property
+    def author(self) -> str:
+        if self.user_id:
+            return self.user.get_username()
+        return f"api-key:{self.api_key_name}" if self.api_key_name else "auto-validation"
+
+
+class DocumentSearch(models.Model):
+    """The words a document is found by in the queue: its names, text and field values in force.
+
+    Kept up to date by :mod:`review.search` when a job completes and after each correction.
+    On SQLite an FTS5 table indexes ``body`` (kept in step by triggers, see the migration); on
+    PostgreSQL its full-text search reads it.
+    """
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="search")
+    body = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}"

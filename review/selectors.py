@@ -15,16 +15,24 @@ from django.utils import timezone
 from docplatform.models import Service
 from jobs.models import Document, Job
 from review import fields as review_fields
-from review.models import DocumentReview, FieldRevision
+from review.models import DocumentReview, FieldRevision, ReviewEvent, ServiceMembership
+from review.search import search_filter
 
 Status = DocumentReview.Status
+Role = ServiceMembership.Role
+# The pseudo-status of the queue for both statuses that wait for a person.
+WAITING = "waiting"
+# What each role may do; a role includes the ones before it.
+ROLE_RANK = {Role.VIEWER: 0, Role.REVIEWER: 1, Role.MANAGER: 2}
 
 
 def services_for_user(*, user: AbstractBaseUser) -> QuerySet[Service]:
-    """The services a user reviews: their memberships; staff see all of them."""
+    """The services a user reviews: their memberships; all of them for superusers and users
+    with the explicit ``review.review_every_service`` permission (staff status alone is only
+    access to the admin)."""
     if not user.is_authenticated or not user.is_active:
         return Service.objects.none()
-    if user.is_staff:
+    if user.has_perm("review.review_every_service"):
         return Service.objects.all()
     return Service.objects.filter(memberships__user=user)
 
@@ -48,6 +56,33 @@ def service_get_for_user(*, user: AbstractBaseUser, public_id: str) -> Service |
     return services_for_user(user=user).filter(public_id=public_id).first()
 
 
+def roles_for_user(*, user: AbstractBaseUser) -> dict[int, str]:
+    """Service id → the user's role there. Superusers and holders of
+    ``review.review_every_service`` manage every service; staff status alone changes nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    roles = dict(ServiceMembership.objects.filter(user=user).values_list("service_id", "role"))
+    if user.has_perm("review.review_every_service"):
+        for service_id in services_for_user(user=user).values_list("pk", flat=True):
+            roles[service_id] = Role.MANAGER
+    return roles
+
+
+def role_for(*, user: AbstractBaseUser, service: Service) -> str | None:
+    return roles_for_user(user=user).get(service.pk)
+
+
+def role_allows(role: str | None, needed: str) -> bool:
+    """Whether ``role`` may do what ``needed`` may (viewer < reviewer < manager)."""
+    return role is not None and ROLE_RANK.get(role, -1) >= ROLE_RANK[needed]
+
+
+def services_with_role(*, user: AbstractBaseUser, needed: str) -> QuerySet[Service]:
+    roles = roles_for_user(user=user)
+    allowed = [pk for pk, role in roles.items() if role_allows(role, needed)]
+    return services_for_user(user=user).filter(pk__in=allowed)
+
+
 @dataclass(frozen=True, slots=True)
 class QueueFilters:
     """The queue's filters; empty values do not filter."""
@@ -67,7 +102,9 @@ def _filtered(
 ) -> QuerySet[Document]:
     if filters.service:
         documents = documents.filter(service__public_id=filters.service)
-    if status and filters.revision_status:
+    if status and filters.revision_status == WAITING:
+        documents = documents.filter(review__revision_status__in=DocumentReview.WAITING)
+    elif status and filters.revision_status:
         documents = documents.filter(review__revision_status=filters.revision_status)
     if filters.job_status:
         documents = documents.filter(job__status=filters.job_status)
@@ -78,7 +115,14 @@ def _filtered(
     if filters.alias:
         documents = documents.filter(alias__icontains=filters.alias)
     if filters.q:
-        search = Q(alias__icontains=filters.q) | Q(original_filename__icontains=filters.q)
+        # The full-text index has names, text and values; an id or a part of a file name or
+        # alias (not a whole word) is found too.
+        found = search_filter(documents, filters.q).values("pk")
+        search = (
+            Q(pk__in=found)
+            | Q(alias__icontains=filters.q)
+            | Q(original_filename__icontains=filters.q)
+        )
         try:
             search |= Q(pk=uuid.UUID(filters.q))
         except ValueError:
@@ -93,7 +137,11 @@ def queue_documents(*, user: AbstractBaseUser, filters: QueueFilters) -> QuerySe
 
 
 def queue_counts(*, user: AbstractBaseUser, filters: QueueFilters) -> dict[str, int]:
-    """Documents per revision status under every filter but the status itself."""
+    """Documents per revision status under every filter but the status itself.
+
+    ``all`` counts every document, also those without a review yet (queued, processing or
+    failed: ``none``), so "All" always matches the list beside it.
+    """
     rows = (
         _filtered(documents_for_user(user=user), filters, status=False)
         .order_by()
@@ -101,9 +149,12 @@ def queue_counts(*, user: AbstractBaseUser, filters: QueueFilters) -> dict[str, 
         .annotate(n=Count("pk"))
     )
     counts = {value: 0 for value in Status.values}
+    counts["none"] = 0
     for row in rows:
-        if row["review__revision_status"] in counts:
-            counts[row["review__revision_status"]] = row["n"]
+        key = row["review__revision_status"] or "none"
+        counts[key] = counts.get(key, 0) + row["n"]
+    counts[WAITING] = sum(counts[value] for value in DocumentReview.WAITING)
+    counts["all"] = sum(counts[value] for value in (*Status.values, "none"))
     return counts
 
 
@@ -127,6 +178,99 @@ def queue_next_for_review(
 
 def document_revisions(*, document: Document) -> QuerySet[FieldRevision]:
     return FieldRevision.objects.filter(document=document).select_related("user")
+
+
+def document_notes(*, document: Document) -> QuerySet[ReviewEvent]:
+    return ReviewEvent.objects.filter(document=document, kind=ReviewEvent.Kind.NOTE).select_related(
+        "user"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a document's history: a correction, a row added or deleted, a decision or a
+    note, newest first."""
+
+    at: datetime
+    author: str
+    kind: str  # correction, row_added, row_deleted, decision, note
+    field: str = ""
+    old: Any = None
+    new: Any = None
+    status: str = ""
+    status_label: str = ""
+    text: str = ""
+
+
+def document_history(*, document: Document) -> list[HistoryEntry]:
+    entries = []
+    for revision in document_revisions(document=document):
+        kind = "correction"
+        if revision.new_value == review_fields.ROW_ADDED and "." not in revision.field:
+            kind = "row_added"
+        elif revision.new_value == review_fields.ROW_DELETED and "." not in revision.field:
+            kind = "row_deleted"
+        entries.append(
+            HistoryEntry(
+                at=revision.created_at,
+                author=revision.author,
+                kind=kind,
+                field=revision.field,
+                old=revision.old_value,
+                new=revision.new_value,
+            )
+        )
+    labels = dict(Status.choices)
+    for event in ReviewEvent.objects.filter(document=document).select_related("user"):
+        entries.append(
+            HistoryEntry(
+                at=event.created_at,
+                author=event.author,
+                kind=event.kind,
+                status=event.revision_status,
+                status_label=labels.get(event.revision_status, ""),
+                text=event.text,
+            )
+        )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def document_reasons(*, document: Document) -> list[review_fields.Reason]:
+    """Why the document needs review (empty when it does not)."""
+    if document.result is None:
+        return []
+    service = document.service
+    return review_fields.review_reasons(
+        result=document.result,
+        required_fields=list(service.required_fields or []),
+        threshold=service.review_threshold,
+    )
+
+
+# The key fields the queue shows as columns, by service kind.
+KEY_FIELDS = {
+    "issuer": ("issuer", "merchant"),
+    "number": ("invoice_number",),
+    "date": ("invoice_date", "date"),
+    "total": ("total_amount", "total"),
+}
+
+
+def document_key_fields(*, document: Document) -> dict[str, str]:
+    """Issuer, number, date and total (with its currency) of a document, where it has them."""
+    result = document.result or {}
+    review = document_review(document=document)
+    values = review_fields.values(
+        result.get("fields") or {}, review.corrected_fields if review else {}
+    )
+    shown = {}
+    for key, names in KEY_FIELDS.items():
+        value = next((values[n] for n in names if values.get(n) not in (None, "")), None)
+        shown[key] = "" if value is None or isinstance(value, list) else str(value)
+    if shown["total"] and values.get("currency"):
+        shown["total"] = f"{shown['total']} {values['currency']}"
+    return shown
 
 
 def document_field_views(*, document: Document) -> list[review_fields.FieldView]:
@@ -199,7 +343,9 @@ def dashboard_stats(
 def export_rows(*, service: Service) -> tuple[list[str], list[dict[str, Any]]]:
     """Approved documents of a service: the field columns, and one row per document."""
     documents = (
-        Document.objects.filter(service=service, review__revision_status=Status.APPROVED)
+        Document.objects.filter(
+            service=service, review__revision_status=Status.APPROVED, job__expired_at__isnull=True
+        )
         .select_related("review", "review__reviewed_by")
         .order_by("created_at", "pk")
     )

@@ -54,7 +54,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             f"Signing secret for {obj.url}: {obj.secret}  (copy it now: it is shown only once)",
         )
 
-    @admin.action(description="Rotate the signing secret of the selected endpoints")
+    @admin.action(
+        description="Rotate the signing secret of the selected endpoints", permissions=["change"]
+    )
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         for endpoint in queryset:
             secret = services.endpoint_secret_rotate(endpoint=endpoint)
@@ -99,7 +101,12 @@ class WebhookEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: WebhookEvent | None = None) -> bool:
         return False
 
-    @admin.action(description="Redeliver the selected events")
+    def has_redeliver_permission(self, request: HttpRequest) -> bool:
+        # Events are read-only in the admin, so the action has a permission of its own: the
+        # model's change permission, which only the action uses.
+        return request.user.has_perm("webhooks.change_webhookevent")
+
+    @admin.action(description="Redeliver the selected events", permissions=["redeliver"])
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
         count = 0
         for event in queryset:

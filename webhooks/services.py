@@ -19,7 +19,7 @@ from django_q.tasks import async_task
 
 from docplatform.models import Service
 from jobs.models import Document, Job
-from jobs.serializers import DocumentSerializer, JobSerializer
+from jobs.serializers import JobSerializer, predicted_document
 from webhooks import signing, targets
 from webhooks.models import EventType, WebhookAttempt, WebhookEndpoint, WebhookEvent
 
@@ -133,7 +133,12 @@ def _events_record(
 
 
 def event_enqueue(*, event_id: uuid.UUID | str) -> None:
-    async_task(TASK, str(event_id), group="webhooks")
+    """Queue a delivery in the webhooks' own lane (cluster); a failure is logged, not raised:
+    the event is in the outbox, and the dispatcher sends it when it is due."""
+    try:
+        async_task(TASK, str(event_id), group="webhooks", cluster=settings.WEBHOOK_CLUSTER)
+    except Exception:
+        logger.exception("webhook event %s: enqueue failed; the dispatcher will send it", event_id)
 
 
 def job_event_emit(*, job_id: uuid.UUID | str, event_type: str) -> list[uuid.UUID]:
@@ -157,7 +162,7 @@ def event_emit(*, document: Document, event_type: str, occurrence: str = "") -> 
     """
     event_type = EventType(event_type).value
     document = Document.objects.select_related("job", "service").get(pk=document.pk)
-    data = DocumentSerializer(document, context={"request": None}).data
+    data = predicted_document(document, request=None)
     return _events_record(job=document.job, event_type=event_type, data=data, occurrence=occurrence)
 
 
@@ -172,7 +177,15 @@ def retry_delay(*, attempts: int) -> timedelta:
 
 
 def _lease() -> timedelta:
-    return timedelta(seconds=settings.DOCPLATFORM_WEBHOOK_TIMEOUT_SECONDS * 3 + 30)
+    """Longer than a delivery can take (its deadline), so no event is sent twice at once."""
+    return timedelta(seconds=settings.DOCPLATFORM_WEBHOOK_DEADLINE_SECONDS + 30)
+
+
+def events_leases_release(*, now: datetime) -> int:
+    """Free the events claimed by senders that are known to be dead (see jobs.recovery)."""
+    return WebhookEvent.objects.filter(
+        status=WebhookEvent.Status.SENDING, lease_until__gt=now
+    ).update(lease_until=now)
 
 
 def event_claim(*, event_id: uuid.UUID | str) -> int | None:
@@ -244,6 +257,7 @@ def _send(*, event: WebhookEvent, secret: str) -> tuple[int | None, str]:
             body=body,
             headers=headers,
             timeout=settings.DOCPLATFORM_WEBHOOK_TIMEOUT_SECONDS,
+            deadline=settings.DOCPLATFORM_WEBHOOK_DEADLINE_SECONDS,
         )
     except targets.TargetRefused as exc:
         return None, f"Refused: {exc}"
@@ -315,8 +329,12 @@ def events_dispatch_due(*, limit: int = 500) -> int:
     Runs every minute (a django-q2 schedule); a spare delivery is a no-op thanks to the claim.
     """
     now = timezone.now()
+    # A new event was queued when its transaction committed: it is only taken up here when
+    # that delivery has not claimed it for a while (lost, or held by a dead cluster).
+    fresh_grace = timedelta(seconds=settings.DOCPLATFORM_REDELIVER_SECONDS)
     due = WebhookEvent.objects.filter(
-        Q(status=WebhookEvent.Status.PENDING, next_attempt_at__lte=now)
+        Q(status=WebhookEvent.Status.PENDING, attempts__gt=0, next_attempt_at__lte=now)
+        | Q(status=WebhookEvent.Status.PENDING, attempts=0, next_attempt_at__lte=now - fresh_grace)
         | Q(status=WebhookEvent.Status.SENDING, lease_until__lt=now)
     ).values_list("pk", flat=True)[:limit]
     count = 0
@@ -339,8 +357,11 @@ def events_purge(*, now: datetime | None = None) -> int:
     """Delete delivered and abandoned events (with their attempts) past the history period."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.DOCPLATFORM_WEBHOOK_HISTORY_SECONDS)
-    deleted, _ = WebhookEvent.objects.filter(
-        status__in=[WebhookEvent.Status.DELIVERED, WebhookEvent.Status.FAILED],
-        created_at__lt=cutoff,
-    ).delete()
-    return deleted
+    from jobs.retention import delete_in_batches
+
+    return delete_in_batches(
+        WebhookEvent.objects.filter(
+            status__in=[WebhookEvent.Status.DELIVERED, WebhookEvent.Status.FAILED],
+            created_at__lt=cutoff,
+        )
+    )

@@ -12,7 +12,11 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -21,6 +25,14 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # 64:ff9b::/96 embeds an IPv4 address for NAT64 gateways.
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# Local-use NAT64 (RFC 8215): translates to whatever the operator's network chooses.
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+# ::a.b.c.d, the deprecated IPv4-compatible form, still reaches a.b.c.d on some stacks.
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# Name resolution has no timeout of its own: it runs in these threads and is waited for this
+# long at most.
+RESOLVE_SECONDS = 5.0
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
 RESPONSE_READ_LIMIT = 64 * 1024
 
 
@@ -60,7 +72,7 @@ def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
         return None
     if address.ipv4_mapped is not None:
         return address.ipv4_mapped
-    if address in NAT64:
+    if address in NAT64 or address in IPV4_COMPATIBLE:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     if address.sixtofour is not None:
         return address.sixtofour
@@ -72,6 +84,8 @@ def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
 def address_is_public(address: IPAddress) -> bool:
     """Whether an address is globally routable unicast: not loopback, private, link-local,
     carrier-grade NAT, multicast, reserved or unspecified, also when wrapped in IPv6."""
+    if isinstance(address, ipaddress.IPv6Address) and address in LOCAL_NAT64:
+        return False
     inner = embedded_ipv4(address)
     if inner is not None and not address_is_public(inner):
         return False
@@ -97,9 +111,13 @@ def target_resolve(url: str, *, allowed: Allowed) -> Target:
         raise TargetRefused("The URL must not contain credentials.")
     port = port or DEFAULT_PORTS[scheme]
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise TargetRefused(f"The host {host!r} cannot be resolved ({exc}).") from None
+        infos = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM).result(
+            timeout=RESOLVE_SECONDS
+        )
+    except FutureTimeout:
+        raise TargetRefused(f"The host {host!r} could not be resolved in time.") from None
+    except (OSError, UnicodeError):
+        raise TargetRefused(f"The host {host!r} cannot be resolved.") from None
     addresses: list[str] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         text = str(sockaddr[0])
@@ -110,9 +128,8 @@ def target_resolve(url: str, *, allowed: Allowed) -> Target:
             or address_is_public(address)
         )
         if not permitted:
-            raise TargetRefused(
-                f"The host {host!r} resolves to {address}, which is not a public address."
-            )
+            # The address stays unsaid: the answer must not map internal names.
+            raise TargetRefused(f"The host {host!r} is not a public address.")
         if text not in addresses:
             addresses.append(text)
     path = parts.path or "/"
@@ -140,26 +157,71 @@ class _PinnedTLSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(target: Target, *, body: bytes, headers: dict[str, str], timeout: float) -> int:
+class DeadlineExceeded(TimeoutError):
+    """The whole delivery took longer than its deadline and was cut off."""
+
+
+def _cut(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
+    cut.set()
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def post(
+    target: Target,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    deadline: float | None = None,
+) -> int:
     """POST ``body`` to the first reachable checked address; return the response status.
 
-    Raises ``OSError`` (connection, TLS, timeout) or ``http.client.HTTPException``.
+    ``timeout`` bounds each socket operation; ``deadline`` the whole delivery: a receiver
+    trickling one byte at a time is cut off when it passes (the socket is shut down from a
+    timer thread, which wakes the blocked read).
+
+    Raises ``OSError`` (connection, TLS, timeout, :class:`DeadlineExceeded`) or
+    ``http.client.HTTPException``.
     """
+    total = deadline if deadline is not None else 3 * timeout
+    end = time.monotonic() + total
     last_error: OSError | None = None
     for address in target.addresses:
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            break
         cls = _PinnedTLSConnection if target.scheme == "https" else _PinnedConnection
-        connection = cls(target.host, target.port, address=address, timeout=timeout)
+        connection = cls(target.host, target.port, address=address, timeout=min(timeout, remaining))
+        cut = threading.Event()
+        watchdog = threading.Timer(remaining, _cut, args=(connection, cut))
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            connection.connect()
-        except OSError as exc:
-            last_error = exc
-            connection.close()
-            continue
-        try:
+            try:
+                connection.connect()
+            except OSError as exc:
+                last_error = exc
+                continue
             connection.request("POST", target.path, body=body, headers=headers)
             response = connection.getresponse()
             response.read(RESPONSE_READ_LIMIT)
+            if cut.is_set():
+                raise DeadlineExceeded("the delivery passed its deadline")
             return response.status
+        except (OSError, http.client.HTTPException) as exc:
+            if cut.is_set():
+                raise DeadlineExceeded(
+                    f"no complete answer within the deadline of {total:g} s"
+                ) from exc
+            raise
         finally:
+            watchdog.cancel()
             connection.close()
+    if last_error is None and time.monotonic() >= end:
+        raise DeadlineExceeded("the delivery passed its deadline")
     raise last_error or OSError("no address to connect to")

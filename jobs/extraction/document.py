@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence
 
-from jobs.extraction import detect, ocr, pdf, previews
+from jobs.extraction import detect, ocr, pdf, previews, xmlpages
 from jobs.extraction.types import ExtractionError, Page
 
 
@@ -21,7 +21,8 @@ class Limits:
     ocr_dpi: int = 300
     # Largest bitmap OCR may work on; also Pillow's decompression-bomb ceiling for images.
     max_pixels: int = 60_000_000
-    lang: str = "eng"
+    lang: str = "eng+deu"
+    ocr_engine: str = "rapidocr"
     # Where page previews for the review pages are written (None: no previews).
     preview_dir: str | None = None
     preview_dpi: int = 150
@@ -47,6 +48,13 @@ def extract_pages(path: Path, *, content_type: str, limits: Limits) -> Iterator[
     """
     if content_type == detect.PDF:
         yield from _pdf_pages(path, limits)
+    elif content_type == detect.XML:
+        yield from xmlpages.xml_pages(
+            path,
+            max_pages=limits.max_pages,
+            preview_dir=limits.preview_dir,
+            preview_max_side=limits.preview_max_side,
+        )
     elif content_type in detect.SUPPORTED_TYPES:
         yield from _image_pages(path, limits)
     else:
@@ -87,9 +95,17 @@ def _pdf_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
                     yield layer
                     continue
                 image = pdf.render_page(page, dpi=limits.ocr_dpi, max_pixels=limits.max_pixels)
-                scanned = ocr.ocr_image(image, number=index + 1, lang=limits.lang)
-                # Boxes are normalised, so the page keeps its size in points.
-                scanned.width, scanned.height, scanned.unit = layer.width, layer.height, "pt"
+                scanned = ocr.ocr_image(
+                    image, number=index + 1, lang=limits.lang, engine=limits.ocr_engine
+                )
+                if scanned.image is not None:
+                    image = scanned.image
+                    scanned.image = None
+                # Boxes are normalised, so the page keeps its size in points (its aspect
+                # follows the image OCR read, which may have been turned upright).
+                scanned.width = layer.width
+                scanned.height = layer.width * image.height / max(image.width, 1)
+                scanned.unit = "pt"
                 chosen = layer if not scanned.words and layer.words else scanned
                 if limits.preview_dir:
                     factor = limits.preview_dpi / limits.ocr_dpi
@@ -134,10 +150,14 @@ def _image_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
                 frame.load()
                 if frame.width < 1 or frame.height < 1:
                     raise ExtractionError("corrupt_file", f"Page {index + 1} is empty.")
-                copy = frame.copy()
-                page = ocr.ocr_image(copy, number=index + 1, lang=limits.lang)
-                if limits.preview_dir:
-                    page.preview = _preview(copy, page.number, limits)
+                page = ocr.ocr_image(
+                    frame.copy(), number=index + 1, lang=limits.lang, engine=limits.ocr_engine
+                )
+                # The preview shows the page as OCR read it (upright, straightened), so the
+                # word boxes land on the words.
+                upright, page.image = page.image, None
+                if limits.preview_dir and upright is not None:
+                    page.preview = _preview(upright, page.number, limits)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise ExtractionError(
                     "corrupt_file", f"Page {index + 1} cannot be decoded: {exc}."

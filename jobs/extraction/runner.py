@@ -23,17 +23,42 @@ def _limit(memory_bytes: int, cpu_seconds: int) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 
 
+def _die_with_parent() -> None:
+    """Be killed by the kernel when the worker that started us dies, even by SIGKILL.
+
+    The parent's pid comes in the environment: if it is already gone (it died before this
+    was set), stop now.
+    """
+    parent = int(os.environ.get("DOCPLATFORM_SANDBOX_PARENT", "0") or 0)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if parent and os.getppid() != parent:
+        os._exit(1)
+
+
 def _emit(message: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(message, separators=(",", ":")) + "\n")
     sys.stdout.flush()
 
 
 def main() -> int:
+    _die_with_parent()
     request = json.loads(sys.stdin.read())
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _limit(int(request.get("memory_bytes", 0)), int(request.get("cpu_seconds", 0)))
 
     from jobs.extraction.document import Limits, extract_pages
+
+    if request["content_type"] == "image/heic":
+        # Pillow reads HEIC through this plugin (libheif), loaded only where it is needed.
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
     from jobs.extraction.types import ExtractionError
 
     limits = Limits(**request.get("limits", {}))

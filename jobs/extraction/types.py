@@ -49,9 +49,16 @@ class Page:
     unit: Literal["pt", "px"] = "pt"
     # File name of the page's preview image, beside the document, when one was rendered.
     preview: str | None = None
+    # The image OCR read (upright and straightened), for the preview; never serialised.
+    image: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        image, self.image = self.image, None
+        try:
+            data = asdict(self)
+        finally:
+            self.image = image
+        data.pop("image", None)
         data["words"] = [w.to_dict() for w in self.words]
         if self.confidence is not None:
             data["confidence"] = round(self.confidence, 3)

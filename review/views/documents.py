@@ -1,13 +1,12 @@
-"""The queue, a document under review, its page previews, corrections and decisions."""
+"""A document under review: the page, its previews and original file, and the decisions."""
 
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlencode
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,83 +14,36 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jobs.extraction.previews import PREVIEW_CONTENT_TYPE
 from jobs.models import Document
-from jobs.selectors import document_preview_path
+from jobs.selectors import document_preview_file
 from review import fields as review_fields
 from review import selectors, services
-from review.forms import DecisionForm, FieldCorrectionForm, QueueFilterForm
+from review.forms import DecisionForm
 from review.models import DocumentReview
-
-PAGE_SIZE = 25
-# Filters behind the queue's "Filters" disclosure, which opens when one of them is set.
-FOLDED_FILTERS = (
-    "service",
-    "revision_status",
-    "job_status",
-    "date_from",
-    "date_to",
-    "alias",
-    "order",
+from review.views.common import (
+    document_or_404,
+    document_url,
+    queue_form,
+    queue_query,
+    require_role,
 )
 
-
-def _queue_form(request: HttpRequest, data: QueryDict) -> QueueFilterForm:
-    services_ = selectors.services_for_user(user=request.user).order_by("name")
-    return QueueFilterForm(data, services=[(s.public_id, s.name) for s in services_])
+Role = selectors.Role
 
 
-def _document_or_404(request: HttpRequest, document_id: uuid.UUID) -> Document:
-    document = selectors.document_get_for_user(user=request.user, document_id=document_id)
-    if document is None:
-        raise Http404("No such document.")
-    return document
-
-
-def _document_url(document: Document, queue: str = "", anchor: str = "") -> str:
-    url = reverse("review:document-detail", args=[document.pk])
-    return url + (f"?{queue}" if queue else "") + (f"#{anchor}" if anchor else "")
-
-
-def _queue_query(request: HttpRequest) -> str:
-    """The queue's filters from the current query string, to carry from page to page."""
-    wanted = {k: v for k, v in request.GET.items() if k in QueueFilterForm.base_fields and v}
-    return urlencode(wanted)
-
-
-@login_required
-@require_GET
-def queue_list(request: HttpRequest) -> HttpResponse:
-    form = _queue_form(request, request.GET)
-    filters = form.filters()
-    documents = selectors.queue_documents(user=request.user, filters=filters)
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = _queue_query(request)
-    without_status = urlencode(
-        {k: v for k, v in QueryDict(query).items() if k != "revision_status"}
-    )
-    counts = selectors.queue_counts(user=request.user, filters=filters)
-    return render(
-        request,
-        "review/queue.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query,
-            "without_status": without_status,
-            "status_counts": [
-                (value, text, counts[value]) for value, text in DocumentReview.Status.choices
-            ],
-            "total": sum(counts.values()),
-            "current_status": filters.revision_status,
-            "filtered": any(request.GET.get(name) for name in FOLDED_FILTERS),
-        },
-    )
-
-
-@login_required
-@require_GET
-def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    document = _document_or_404(request, document_id)
+def document_context(
+    request: HttpRequest,
+    document: Document,
+    *,
+    queue: str,
+    correction: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the document page and its fragments show. ``correction`` is a refused
+    correction ``{field, value, message}``, shown at its field with the value as typed."""
     fields = selectors.document_field_views(document=document)
+    review = selectors.document_review(document=document)
+    corrected = review.corrected_fields if review else {}
+    result_fields = (document.result or {}).get("fields") or {}
+    tables = review_fields.table_views(result_fields, corrected)
     pages = []
     for page in (document.result or {}).get("pages", []):
         number = page["number"]
@@ -108,77 +60,97 @@ def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
                 ),
             }
         )
-    return render(
-        request,
-        "review/document.html",
-        {
-            "document": document,
-            "review": selectors.document_review(document=document),
-            "fields": fields,
-            "pages": pages,
-            "revisions": selectors.document_revisions(document=document),
-            "queue": _queue_query(request),
-        },
-    )
+    role = selectors.role_for(user=request.user, service=document.service)
+    completed = document.job.status == "completed" and not document.job.is_expired
+    return {
+        "document": document,
+        "review": review,
+        "fields": fields,
+        "scalars": [f for f in fields if "[" not in f.name],
+        "tables": tables,
+        "pages": pages,
+        "history": selectors.document_history(document=document),
+        "reasons": review_fields.reasons_grouped(selectors.document_reasons(document=document)),
+        "queue": queue,
+        "correction": correction or {},
+        "role": role,
+        "can_edit": completed
+        and not document.job.is_expired
+        and selectors.role_allows(role, Role.REVIEWER),
+        "can_manage": selectors.role_allows(role, Role.MANAGER),
+    }
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    document = document_or_404(request, document_id)
+    context = document_context(request, document, queue=queue_query(request))
+    return render(request, "review/document.html", context)
 
 
 @login_required
 @require_GET
 def page_preview(request: HttpRequest, document_id: uuid.UUID, number: int) -> FileResponse:
-    document = _document_or_404(request, document_id)
-    path = document_preview_path(document=document, number=number)
-    if path is None:
+    document = document_or_404(request, document_id)
+    preview = document_preview_file(document=document, number=number)
+    if preview is None:
         raise Http404("This page has no preview.")
-    response = FileResponse(path.open("rb"), content_type=PREVIEW_CONTENT_TYPE)
+    response = FileResponse(preview, content_type=PREVIEW_CONTENT_TYPE)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
 @login_required
-@require_POST
-def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    document = _document_or_404(request, document_id)
-    form = FieldCorrectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The correction was not understood; nothing was saved.")
-        return redirect(_document_url(document))
-    name, queue = form.cleaned_data["field"], form.cleaned_data["queue"]
+@require_GET
+def document_original(request: HttpRequest, document_id: uuid.UUID) -> FileResponse:
+    """The file as it was uploaded: shown in the browser, or saved with ``?download=1``."""
+    document = document_or_404(request, document_id)
+    if not document.file or document.job.is_expired:
+        raise Http404("The original file is no longer kept.")
     try:
-        revisions = services.fields_correct(
-            document=document, values={name: form.cleaned_data["value"]}, user=request.user
-        )
-    except services.ReviewError as error:
-        messages.error(request, error.message)
-        return redirect(_document_url(document, queue))
-    shown = review_fields.label(name)
-    if revisions:
-        messages.success(request, f"Saved {shown}: {revisions[0].new_value or '(empty)'}.")
-    else:
-        messages.info(request, f"{shown} is unchanged.")
-    return redirect(_document_url(document, queue, anchor=f"field-{name}"))
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The original file is no longer kept.") from None
+    response = FileResponse(
+        handle,
+        content_type=document.content_type or "application/octet-stream",
+        as_attachment=request.GET.get("download") == "1",
+        filename=document.original_filename or f"{document.pk}",
+    )
+    # An uploaded file is untrusted: never let the browser run it as a page of this site.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self' data:"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _decide(request: HttpRequest, document_id: uuid.UUID, status: str) -> HttpResponse:
-    document = _document_or_404(request, document_id)
+    document = document_or_404(request, document_id)
+    require_role(request, document, Role.REVIEWER)
     form = DecisionForm(request.POST)
     form.is_valid()
     queue = form.cleaned_data.get("queue", "")
+    reason = form.cleaned_data.get("reason", "")
+    if status == DocumentReview.Status.NOT_APPROVED and not reason:
+        messages.error(request, "Say why the document is rejected; it was not rejected.")
+        return redirect(document_url(document, queue))
     try:
-        services.document_decide(document=document, status=status, user=request.user)
+        services.document_decide(document=document, status=status, user=request.user, reason=reason)
     except services.ReviewError as error:
         messages.error(request, error.message)
-        return redirect(_document_url(document, queue))
+        return redirect(document_url(document, queue))
     name = document.alias or document.original_filename or str(document.pk)
     verdict = "Approved" if status == DocumentReview.Status.APPROVED else "Rejected"
     messages.success(request, f"{verdict} {name}.")
     if not form.cleaned_data.get("open_next"):
-        return redirect(_document_url(document, queue))
-    filters = _queue_form(request, QueryDict(queue)).filters()
+        return redirect(document_url(document, queue))
+    filters = queue_form(request, QueryDict(queue)).filters()
     following = selectors.queue_next_for_review(user=request.user, filters=filters, after=document)
     if following is None:
         messages.info(request, "No more documents are waiting for review in this queue.")
         return redirect(reverse("review:queue") + (f"?{queue}" if queue else ""))
-    return redirect(_document_url(following, queue))
+    return redirect(document_url(following, queue))
 
 
 @login_required

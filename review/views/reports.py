@@ -6,11 +6,13 @@ import csv
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from docplatform.selectors import plan_status_get
 from review import charts, selectors
 
 DAYS = 30
@@ -43,12 +45,22 @@ def _is_number(text: str) -> bool:
 @require_GET
 def dashboard_show(request: HttpRequest) -> HttpResponse:
     stats = selectors.dashboard_stats(user=request.user, days=DAYS)
-    rows = [{"stats": s, "bars": charts.daily_bars(s.per_day)} for s in stats]
-    return render(
-        request,
-        "review/dashboard.html",
-        {"rows": rows, "days": DAYS, "chart": {"width": charts.WIDTH, "height": charts.HEIGHT}},
-    )
+    roles = selectors.roles_for_user(user=request.user)
+    rows = []
+    for s in stats:
+        chart = charts.daily_chart(s.per_day)
+        manager = selectors.role_allows(roles.get(s.service.pk), selectors.Role.MANAGER)
+        rows.append(
+            {
+                "stats": s,
+                "bars": chart.bars,
+                "chart": chart,
+                "manager": manager,
+                # The plan's usage is a manager's business.
+                "usage": plan_status_get(service=s.service) if manager else None,
+            }
+        )
+    return render(request, "review/dashboard.html", {"rows": rows, "days": DAYS})
 
 
 @login_required
@@ -57,6 +69,10 @@ def export_download(request: HttpRequest, service_id: str, fmt: str) -> HttpResp
     service = selectors.service_get_for_user(user=request.user, public_id=service_id)
     if service is None or fmt not in ("csv", "json"):
         raise Http404("No such export.")
+    if not selectors.role_allows(
+        selectors.role_for(user=request.user, service=service), selectors.Role.MANAGER
+    ):
+        raise PermissionDenied("Only a manager of this service exports its documents.")
     columns, rows = selectors.export_rows(service=service)
     stamp = timezone.localdate().isoformat()
     filename = f"{service.public_id}-approved-{stamp}.{fmt}"

@@ -149,11 +149,19 @@ def test_quotas_endpoint_reports_usage_limit_type_and_subscription(api_client, s
     assert response["x-plan-usage-limit"] == "500"
 
 
-def test_quotas_endpoint_of_a_service_without_a_plan_reports_no_limit(api_client, service):
-    body = api_client.get(quotas_url(service)).json()
-    assert body["plan_type"] is None
-    assert body["plan_usage_limit"] is None
+def test_quotas_endpoint_of_a_service_without_a_plan_reports_monthly_usage_without_limit(
+    submit, api_client, service
+):
+    submit("a.pdf", documents.text_pdf(["Hello"]))
+    response = api_client.get(quotas_url(service))
+    body = response.json()
+    # myBiros documents a string and an integer here: never null.
+    assert body["plan_type"] == "PAID_MONTHLY_QUOTA_RESET"
+    assert body["plan_usage_limit"] == 2**31 - 1
+    assert body["plan_usage"] == 1
     assert body["subscription_start_date"] is None
+    assert response["x-plan-usage"] == "1"
+    assert "x-plan-usage-limit" not in response
 
 
 def test_quotas_endpoint_of_another_service_is_404(api_client, other_service):

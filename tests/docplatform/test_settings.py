@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -61,8 +63,51 @@ def test_debug_is_off_unless_asked(tmp_path):
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db):
     from django.db import connection
 
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: this run is on PostgreSQL")
+
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+def test_a_database_url_selects_postgresql_and_nothing_else(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from docplatform.env import database_from_url
+
+    config = database_from_url("postgres://app:s3cret@db.internal:6432/docs")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 6432, "docs")
+    assert config["CONN_HEALTH_CHECKS"] is True
+    with pytest.raises(ImproperlyConfigured, match="postgres://"):
+        database_from_url("mysql://app@db/docs")
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {"DOCPLATFORM_DATA_DIR": str(tmp_path)}
+    unset = manage("shell", "--no-imports", "-c", code, env=env)
+    assert unset.stdout.strip() == "django.db.backends.sqlite3", unset.stderr
+    bad = manage("check", env={**env, "DOCPLATFORM_DATABASE_URL": "redis://x"})
+    assert bad.returncode != 0
+    assert "DOCPLATFORM_DATABASE_URL must be a postgres:// URL" in bad.stderr
+
+
+def test_a_storage_url_selects_private_s3_storage():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from docplatform.env import storage_from_url
+
+    config = storage_from_url("s3://docs/prod/files?endpoint_url=https://s3.example.net")
+    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = config["OPTIONS"]
+    assert (options["bucket_name"], options["location"]) == ("docs", "prod/files")
+    assert options["endpoint_url"] == "https://s3.example.net"
+    assert options["default_acl"] is None
+    assert options["querystring_auth"] is True
+    # Names are unique per document: a job run twice replaces its previews, never copies them.
+    assert options["file_overwrite"] is True
+    with pytest.raises(ImproperlyConfigured, match="unknown options: secret"):
+        storage_from_url("s3://docs?secret=x")
+    with pytest.raises(ImproperlyConfigured, match="s3://bucket"):
+        storage_from_url("/var/lib/docs")

@@ -72,26 +72,35 @@ def test_job_status_is_202_while_queued(api_client, service):
         f"/api/v1/inference/service/{service.public_id}/predicted-documents/"
         f"{response.json()['resource']}?include=ocr"
     )
-    assert document.status_code == 202
-    assert document.json()["pages"] == []
-    assert document.json()["ocr"] is None
+    # myBiros answers 200 while the job runs, with a partial body.
+    assert document.status_code == 200
+    body = document.json()
+    assert body["document"]["status"] == "RUNNING"
+    assert body["document"]["revision_status"] == "pending"
+    assert body["document_pages"] == []
+    assert body["service_fields"] == {}
 
 
 def test_predicted_document_includes_text_and_word_boxes_on_request(submit, api_client, service):
     resource = submit("inv.pdf", INVOICE_PDF).json()["resource"]
     url = f"/api/v1/inference/service/{service.public_id}/predicted-documents/{resource}"
     plain = api_client.get(url).json()
-    assert "ocr" not in plain and "service_fields" not in plain
-    assert plain["pages"][0]["source"] == "text-layer"
+    page = plain["document_pages"][0]
+    # Parts not asked for are present, empty.
+    assert (page["ocr"], page["text"], plain["service_fields"]) == ([], "", {})
+    assert page["source"] == "text-layer"
     full = api_client.get(url + "?include=ocr&include=service_fields").json()
-    assert "INV-77" in full["ocr"]["text"]
-    words = full["ocr"]["pages"][0]["words"]
-    inv = next(w for w in words if w["text"] == "INV-77")
-    x0, y0, x1, y1 = inv["box"]
-    assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+    page = full["document_pages"][0]
+    assert "INV-77" in page["text"]
+    inv = next(w for w in page["ocr"] if w["Text"] == "INV-77")
+    (left, top), (right, top_right), (right_bottom, bottom), (left_bottom, _) = inv["BoundingBox"]
+    assert 0 <= left < right <= page["width"] and 0 <= top < bottom <= page["height"]
+    assert (top_right, right_bottom, left_bottom) == (top, right, left)
+    assert 0 < inv["Confidence"] <= 100
     # A text service's one field is the whole text.
-    assert full["service_fields"]["text"]["value"] == full["ocr"]["text"]
-    assert full["service_fields"]["text"]["band"] == "high"
+    assert full["service_fields"]["text"]["tag_multiple_values"] is False
+    assert page["entities"]["text"]["value"] == page["text"]
+    assert page["entities"]["text"]["band"] == "high"
 
 
 def test_unknown_include_is_refused(submit, api_client, service):
@@ -270,8 +279,8 @@ def test_each_page_has_a_preview_image_for_its_own_service_only(
     content = documents.text_pdf(["Page one of two"], ["Page two of two"])
     resource = submit("two.pdf", content).json()["resource"]
     base = f"/api/v1/inference/service/{service.public_id}/predicted-documents/{resource}"
-    pages = api_client.get(base).json()["pages"]
-    assert [p["preview_url"].endswith(f"/pages/{p['number']}/preview") for p in pages] == [
+    pages = api_client.get(base).json()["document_pages"]
+    assert [p["preview_url"].endswith(f"/pages/{p['page']}/preview") for p in pages] == [
         True,
         True,
     ]

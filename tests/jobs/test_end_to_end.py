@@ -55,6 +55,8 @@ def test_a_submitted_document_is_processed_by_a_real_worker(live_server, worker,
             f"{base}/predicted-documents/{ids['resource']}?include=ocr",
             headers={"x-api-key": key},
         ).json()
-        assert "42183017" in document["ocr"]["text"]
-        assert document["pages"][0]["source"] == ("ocr" if name.endswith(".png") else "text-layer")
+        assert "42183017" in document["document_pages"][0]["text"]
+        assert document["document_pages"][0]["source"] == (
+            "ocr" if name.endswith(".png") else "text-layer"
+        )
     assert worker.poll() is None  # the corrupt file did not take the worker down

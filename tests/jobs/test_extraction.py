@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jobs.extraction import ExtractionError
-from jobs.extraction.detect import JPEG, PDF, PNG, TIFF, WEBP, detect_content_type
+from jobs.extraction.detect import BMP, GIF, JPEG, PDF, PNG, TIFF, WEBP, detect_content_type
 from jobs.extraction.document import Limits
 from jobs.extraction.sandbox import SandboxLimits, extract_sandboxed
 from tests import documents
@@ -35,7 +35,10 @@ def extract(tmp_path: Path, content: bytes, **limits: object) -> list:
         (documents.image_bytes(documents.text_image(["x"]), "JPEG"), JPEG),
         (documents.image_bytes(documents.text_image(["x"]), "WEBP"), WEBP),
         (documents.multipage_tiff(documents.text_image(["x"])), TIFF),
-        (b"GIF89a...", None),
+        (documents.image_bytes(documents.text_image(["x"]), "GIF"), GIF),
+        (documents.image_bytes(documents.text_image(["x"]), "BMP"), BMP),
+        (b"BM this is text, not a bitmap", None),
+        (b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif", None),
         (b"hello world", None),
     ],
 )
@@ -140,3 +143,14 @@ def test_extraction_over_its_memory_limit_fails_without_harming_the_caller(tmp_p
     with pytest.raises(ExtractionError) as error:
         extract(tmp_path, content, memory_bytes=64 * 1024 * 1024)
     assert error.value.code in {"extraction_resource_limit", "extraction_crashed"}
+
+
+@pytest.mark.parametrize("fmt", ["BMP", "GIF", "HEIF"])
+def test_bmp_gif_and_heic_images_are_read_through_ocr(tmp_path, fmt):
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = documents.text_image(["Invoice 4711"])
+    pages = extract(tmp_path, documents.image_bytes(image, fmt))
+    assert len(pages) == 1
+    assert "4711" in pages[0].text

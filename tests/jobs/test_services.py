@@ -114,17 +114,6 @@ def test_the_page_limit_fails_the_job_with_too_many_pages(api_client, service, s
     assert (job.status, job.error_code) == (Job.Status.FAILED, "too_many_pages")
 
 
-def test_reconcile_requeues_only_jobs_the_queue_lost(api_client, service, monkeypatch):
-    lost = queued_job(api_client, service, documents.text_pdf(["lost"]))
-    fresh = queued_job(api_client, service, documents.text_pdf(["fresh"]))
-    Job.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=3))
-    enqueued: list[str] = []
-    monkeypatch.setattr(services, "async_task", lambda func, job_id, **kw: enqueued.append(job_id))
-    assert services.jobs_reconcile(older_than=timedelta(hours=1)) == 1
-    assert enqueued == [str(lost.pk)]
-    assert fresh.pk not in enqueued
-
-
 def test_only_the_run_that_records_the_result_spends_its_pages(api_client, service):
     service.plan = UsagePlan.objects.create(
         name="Pages", pages_limit=10, subscription_start=timezone.now() - timedelta(days=1)

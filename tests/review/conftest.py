@@ -123,3 +123,12 @@ def reviewer_client(reviewer: User) -> Client:
     client = Client()
     client.force_login(reviewer)
     return client
+
+
+@pytest.fixture
+def manager_client(reviewer: User) -> Client:
+    """The reviewer, made a manager of the service."""
+    ServiceMembership.objects.filter(user=reviewer).update(role=ServiceMembership.Role.MANAGER)
+    client = Client()
+    client.force_login(reviewer)
+    return client

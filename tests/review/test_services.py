@@ -52,8 +52,8 @@ def test_an_automatic_approval_is_announced_like_a_reviewers(service, complete_d
     service.save()
     document = complete_document(service, needs_review=False)
     event = WebhookEvent.objects.get(event_type="document.approved")
-    assert json.loads(event.payload)["data"]["resource"] == str(document.pk)
-    assert json.loads(event.payload)["data"]["reviewed_by"] == "auto-validation"
+    assert json.loads(event.payload)["data"]["document"]["id"] == str(document.pk)
+    assert json.loads(event.payload)["data"]["document"]["reviewed_by"] == "auto-validation"
 
 
 def test_auto_validation_never_approves_a_result_that_needs_review(service, complete_document):
@@ -152,8 +152,10 @@ def test_a_decision_writes_its_webhook_event_with_the_reviewed_document(
     rejected = complete_document(service)
     document_approve(document=approved, user=reviewer)
     document_reject(document=rejected, user=reviewer)
-    events = {e.event_type: json.loads(e.payload)["data"] for e in WebhookEvent.objects.all()}
-    assert events["document.approved"]["resource"] == str(approved.pk)
+    events = {
+        e.event_type: json.loads(e.payload)["data"]["document"] for e in WebhookEvent.objects.all()
+    }
+    assert events["document.approved"]["id"] == str(approved.pk)
     assert events["document.approved"]["revision_status"] == "approved"
     assert events["document.approved"]["reviewed_by"] == "rita"
     assert events["document.rejected"]["revision_status"] == "not_approved"

@@ -232,7 +232,9 @@ def test_document_events_reach_endpoints_subscribed_to_them(
     assert verify(secret, delivery)
     body = delivery.json()
     assert body["type"] == "document.approved"
-    assert body["data"]["resource"] == str(document.pk)
+    # The predicted document as the API answers it.
+    assert body["data"]["document"]["id"] == str(document.pk)
+    assert body["data"]["document"]["status"] == "COMPLETED"
 
 
 def test_an_unknown_event_type_is_rejected(submit, service):

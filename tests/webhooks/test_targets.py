@@ -30,6 +30,10 @@ NOTHING_ALLOWED = Allowed.parse([])
         "http://[::ffff:10.0.0.1]/hook",
         "http://[::ffff:169.254.169.254]/hook",
         "http://[64:ff9b::7f00:1]/hook",
+        "http://[::7f00:1]/hook",
+        "http://[::a00:1]/hook",
+        "http://[64:ff9b:1::5db8:d70e]/hook",
+        "http://[64:ff9b:1:ffff::1]/hook",
         "http://[2002:7f00:1::]/hook",
         "http://224.0.0.1/hook",
         "http://localhost/hook",
@@ -89,3 +93,25 @@ def test_listed_hosts_and_networks_are_allowed(allowed, url):
 def test_an_allowed_network_does_not_open_other_private_addresses():
     with pytest.raises(TargetRefused):
         target_resolve("http://10.2.0.1/hook", allowed=Allowed.parse(["10.1.0.0/16"]))
+
+
+def test_a_refusal_does_not_say_what_an_internal_name_resolves_to():
+    with pytest.raises(TargetRefused) as refused:
+        target_resolve("http://localhost/hook", allowed=NOTHING_ALLOWED)
+    assert "127.0.0.1" not in str(refused.value) and "::1" not in str(refused.value)
+
+
+def test_name_resolution_is_given_up_after_its_timeout(monkeypatch):
+    import socket
+    import threading
+
+    from webhooks import targets
+
+    release = threading.Event()
+    monkeypatch.setattr(targets, "RESOLVE_SECONDS", 0.5)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: release.wait(30) or [])
+    try:
+        with pytest.raises(TargetRefused, match="in time"):
+            target_resolve("http://slow.example/hook", allowed=NOTHING_ALLOWED)
+    finally:
+        release.set()

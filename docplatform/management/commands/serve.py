@@ -14,8 +14,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def _killpg(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 class Command(BaseCommand):
-    help = "Apply migrations, then run gunicorn and a qcluster worker until interrupted."
+    help = "Apply migrations, then run gunicorn and the supervised queue worker until stopped."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("DOCPLATFORM_BIND", "127.0.0.1:8000"))
@@ -40,35 +47,47 @@ class Command(BaseCommand):
                 str(options["web_workers"]),
                 "--timeout",
                 "120",
+                "--graceful-timeout",
+                "20",
                 "--access-logfile",
                 "-",
             ]
         ]
         if not options["no_worker"]:
-            commands.append([*manage, "qcluster"])
-        children = [subprocess.Popen(cmd, cwd=settings.BASE_DIR) for cmd in commands]
-        self.stdout.write(f"Serving on http://{options['bind']}/ (Ctrl-C to stop)")
+            commands.append([*manage, "worker"])
+        # Each child leads a process group of its own, so that stopping kills all it started.
+        children = [
+            subprocess.Popen(cmd, cwd=settings.BASE_DIR, start_new_session=True) for cmd in commands
+        ]
+        self.stdout.write(f"Serving on http://{options['bind']}/ (Ctrl-C to stop)", ending="\n")
+        self.stdout.flush()
+        stopping = False
 
         def stop(*_: object) -> None:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
+            nonlocal stopping
+            stopping = True
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        try:
-            # If one child dies, stop the other: a web server without a worker accepts jobs
-            # that never run.
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
-        finally:
-            stop()
-            deadline = time.monotonic() + 30
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        # If one child dies, stop the other: a web server without a worker accepts jobs
+        # that never run. (The worker restarts its own clusters; it exits only on failure.)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        # The worker gives running jobs DOCPLATFORM_STOP_SECONDS, then kills its clusters.
+        deadline = time.monotonic() + settings.DOCPLATFORM_STOP_SECONDS + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        for child in children:
+            _killpg(child)
+            child.wait()
         codes = [child.returncode for child in children]
-        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+        if not stopping or any(
+            code not in (0, -signal.SIGTERM, -signal.SIGINT, -signal.SIGKILL) for code in codes
+        ):
             sys.exit(1)

@@ -48,7 +48,8 @@ INVOICE: Lexicon = {
         "grand total|total amount|total amount due|amount due|balance due|total due"
         "|invoice total|total for this invoice|total incl. vat|total including vat"
         "|total inc. vat|total to pay|amount payable|gesamtbetrag|gesamtsumme|rechnungsbetrag"
-        "|endbetrag|zahlbetrag|zu zahlen|total ttc|montant ttc|montant total|net a payer"
+        "|endbetrag|zahlbetrag|zu zahlen|bruttosumme|bruttobetrag|rechnungssumme|endsumme"
+        "|gesamtbetrag brutto|total ttc|montant ttc|montant total|net a payer"
         "|somme a payer|total a payer|montant a payer|totaal incl. btw|totaalbedrag|te betalen"
         "|totale fattura|totale documento|importo totale|totale da pagare|netto a pagare",
         "totaal|totale|brutto|gesamt brutto|summe brutto",
@@ -57,6 +58,7 @@ INVOICE: Lexicon = {
     "net_amount": _weighted(
         "net amount|net total|total net|total excl. vat|total excluding vat|total excl vat"
         "|total before tax|amount before tax|nettobetrag|summe netto|gesamt netto|total ht"
+        "|nettosumme|rechnungssumme ohne ust|summe ohne ust|warenwert"
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
         "|totale imponibile|imponibile",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
@@ -64,6 +66,7 @@ INVOICE: Lexicon = {
     ),
     "tax_amount": _weighted(
         "tax amount|total tax|vat amount|total vat|sales tax|mehrwertsteuer|umsatzsteuer"
+        "|steuerbetrag|ust-betrag|mwst-betrag"
         "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva",
         "vat|mwst|tva|iva|gst",
         "tax|ust|btw",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
+from jobs.extraction.fields.einvoice import einvoice_fields
 from jobs.extraction.fields.form import extract_form
 from jobs.extraction.fields.invoice import INVOICE_FIELDS, extract_invoice
 from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
@@ -72,18 +73,23 @@ def extract_fields(
     *,
     schema: Schema | None = None,
     pdf_path: Path | str | None = None,
+    path: Path | str | None = None,
     today: dt.date | None = None,
 ) -> FieldsResult:
     """Extract and validate the fields of one document.
 
     ``kind``: ``text``, ``invoice``, ``receipt``, ``custom`` (needs ``schema``) or ``form``
-    (needs ``pdf_path``). Raises ValueError for an unknown kind or a missing/invalid schema.
+    (needs ``pdf_path``). With the document's ``path``, an invoice that is an e-invoice (or
+    carries one) takes its fields from the XML. Raises ValueError for an unknown kind or a
+    missing/invalid schema.
     """
     document_errors: list[dict] = []
     if kind == "text":
         fields = extract_text(pages)
     elif kind == "invoice":
-        fields = extract_invoice(pages)
+        einvoice = einvoice_fields(path, pages) if path is not None else None
+        fields = einvoice[0] if einvoice else extract_invoice(pages)
+        document_errors.extend(einvoice[1] if einvoice else [])
         _check(fields, INVOICE_FIELDS, today=today)
         items = fields.get("line_items")
         if isinstance(items, list):

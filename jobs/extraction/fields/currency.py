@@ -155,3 +155,117 @@ def currencies_in(text: str) -> list[str]:
         if code:
             found.append(code)
     return found
+
+
+# --- the document's currency, from all the evidence on it ---------------------------------
+
+# Signs that name one currency for sure, and signs shared by several (weighed lower, and
+# resolved by the country when the page names one).
+_STRONG_SIGNS: dict[str, str] = {
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+}
+_WEAK_SIGNS: dict[str, str] = {"$": "USD", "¥": "JPY"}
+_WORD_SIGNS: dict[str, str] = {"rm": "MYR", "rs": "INR", "rs.": "INR", "sfr.": "CHF", "chf": "CHF"}
+_DOLLAR_COUNTRIES: dict[str, str] = {
+    "AU": "AUD",
+    "CA": "CAD",
+    "NZ": "NZD",
+    "SG": "SGD",
+    "HK": "HKD",
+    "US": "USD",
+    "MY": "MYR",
+}
+COUNTRY_WORDS: dict[str, str] = {
+    "malaysia": "MY",
+    "selangor": "MY",
+    "johor": "MY",
+    "kuala lumpur": "MY",
+    "singapore": "SG",
+    "australia": "AU",
+    "canada": "CA",
+    "new zealand": "NZ",
+    "hong kong": "HK",
+    "india": "IN",
+    "deutschland": "DE",
+    "germany": "DE",
+    "france": "FR",
+    "osterreich": "AT",
+    "austria": "AT",
+    "nederland": "NL",
+    "netherlands": "NL",
+    "belgique": "BE",
+    "belgium": "BE",
+    "italia": "IT",
+    "espana": "ES",
+    "united kingdom": "GB",
+    "england": "GB",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "switzerland": "CH",
+    "usa": "US",
+    "united states": "US",
+}
+_NUMBERISH = re.compile(r"\d")
+
+
+def currency_evidence(
+    words: list[tuple[str, float]], text: str, countries: list[str]
+) -> dict[str, float]:
+    """Weighed evidence per ISO code from the page's words (text, OCR confidence), its text,
+    and the countries of its IBAN or VAT ids.
+
+    An ISO code or an unambiguous sign counts fully, "$" and "¥" (shared by several
+    currencies, and what OCR makes of a misread "₹" or "%") count little; words OCR was
+    unsure of count by their confidence; the country named on the page or in its ids
+    counts as evidence for its currency and turns "$" into that country's dollar.
+    """
+    from jobs.extraction.fields.parties import COUNTRY_CURRENCY
+
+    scores: dict[str, float] = {}
+
+    def add(code: str, weight: float) -> None:
+        scores[code] = scores.get(code, 0.0) + weight
+
+    folded = fold(text)
+    named = [code for name, code in COUNTRY_WORDS.items() if re.search(rf"\b{name}\b", folded)]
+    country_codes = [c[:2].upper() for c in countries if c] + named
+    dollar = next((_DOLLAR_COUNTRIES[c] for c in country_codes if c in _DOLLAR_COUNTRIES), "USD")
+    for raw, confidence in words:
+        token = raw.strip(" :;,()[]")
+        if not token:
+            continue
+        weight = confidence if confidence >= 0.5 else confidence / 3
+        upper = token.upper()
+        bare = re.sub(r"[\d.,\-+*]", "", token)
+        if upper in ISO_CODES or bare.upper() in ISO_CODES and _NUMBERISH.search(token):
+            add(upper if upper in ISO_CODES else bare.upper(), 3.0 * weight)
+            continue
+        if (
+            token.casefold() in _WORD_SIGNS
+            or bare.casefold() in _WORD_SIGNS
+            and _NUMBERISH.search(token)
+        ):
+            add(_WORD_SIGNS.get(token.casefold()) or _WORD_SIGNS[bare.casefold()], 2.0 * weight)
+            continue
+        for sign, code in _STRONG_SIGNS.items():
+            if sign in token:
+                add(code, 2.5 * weight)
+        for sign, code in _WEAK_SIGNS.items():
+            if sign in token:
+                add(dollar if sign == "$" else code, 0.6 * weight)
+    for country in country_codes:
+        code = COUNTRY_CURRENCY.get(country) or {
+            "MY": "MYR",
+            "IN": "INR",
+            "SG": "SGD",
+            "AU": "AUD",
+            "US": "USD",
+        }.get(country)
+        if code:
+            add(code, 1.5)
+    return scores

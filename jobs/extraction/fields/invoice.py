@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
+from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.items import extract_line_items
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField, FieldValue
 from jobs.extraction.fields.normalize import parse_iban
-from jobs.extraction.fields.parties import find_currency, find_issuer
+from jobs.extraction.fields.parties import find_currency
+from jobs.extraction.fields.scoring import extract_scored
 from jobs.extraction.types import Page
 
 INVOICE_FIELDS: dict[str, str] = {
@@ -27,8 +29,21 @@ INVOICE_FIELDS: dict[str, str] = {
 _ATTENTION = re.compile(r"^(attn|attention|z\.?\s?hd\.?|a l'attention de|t\.a\.v\.?)\s*:?\s*", re.I)
 
 
-def _field(candidate: Candidate | None) -> ExtractedField:
-    return candidate.to_field() if candidate is not None else ExtractedField()
+# Fields chosen among every candidate of their type by the learned scoring (scoring.py):
+# field -> (model, lexicon keys).
+SCORED: dict[str, tuple[str, list[str]]] = {
+    "invoice_number": ("invoice_number", ["invoice_number"]),
+    "invoice_date": ("date", ["invoice_date"]),
+    "total_amount": ("total", ["total_amount"]),
+}
+
+
+def _field(candidate: Candidate | None, pages: Sequence[Page] = ()) -> ExtractedField:
+    if candidate is None:
+        return ExtractedField()
+    result = candidate.to_field()
+    result.source = next((p.source for p in pages if p.number == candidate.page), None)
+    return result
 
 
 def invoice_date_fallback(locator: Locator) -> Candidate | None:
@@ -71,18 +86,23 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     """Invoice fields: see :data:`INVOICE_FIELDS`, plus issuer, currency and line_items."""
     locator = Locator(pages, {**INVOICE, **OTHER})
     found: dict[str, Candidate | None] = {}
+    scored: dict[str, ExtractedField] = {}
     for key, field_type in INVOICE_FIELDS.items():
-        found[key] = locator.best(key, field_type, prefer_last=key == "total_amount")
-    if found["invoice_date"] is None:
-        found["invoice_date"] = invoice_date_fallback(locator)
+        if key in SCORED:
+            model, keys = SCORED[key]
+            scored[key], found[key] = extract_scored(locator, model, keys)
+        else:
+            found[key] = locator.best(key, field_type)
     if found["iban"] is None:
         found["iban"] = _iban_fallback(locator)
-    fields: dict[str, FieldValue] = {key: _field(c) for key, c in found.items()}
+    fields: dict[str, FieldValue] = {
+        key: scored.get(key) or _field(c, pages) for key, c in found.items()
+    }
     customer = fields["customer_name"]
     assert isinstance(customer, ExtractedField)
     if isinstance(customer.value, str):
         customer.value = _ATTENTION.sub("", customer.value).strip() or customer.value
-    fields["issuer"] = find_issuer(
+    fields["issuer"] = extract_issuer(
         locator, customer=customer.value if isinstance(customer.value, str) else None
     )
     countries = [str(c.value) for c in (found["iban"], found["vat_id"]) if c is not None]

@@ -54,6 +54,9 @@ class ExtractedField:
     page: int | None = None
     box: Box | None = None
     validation_errors: list[dict[str, str]] = field(default_factory=list)
+    # Where the value came from: "text-layer", "ocr", "e-invoice" (the embedded XML) or
+    # "learned" (a reviewer's earlier correction); None when it was not found.
+    source: str | None = None
 
     @property
     def band(self) -> Band:
@@ -72,6 +75,7 @@ class ExtractedField:
             "page": self.page,
             "box": [round(c, 5) for c in self.box] if self.box is not None else None,
             "validation_errors": list(self.validation_errors),
+            "source": self.source,
         }
 
 

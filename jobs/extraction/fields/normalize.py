@@ -120,6 +120,10 @@ def _parse_decimal(number: str) -> Decimal | None:
             text = parts[0] + "." + parts[1]
     else:
         text = digits
+    # No amount or quantity has more than 15 whole digits (a quadrillion); longer runs are
+    # ids, barcodes or OCR noise, and exceed what decimal arithmetic keeps exact.
+    if len(text.split(".")[0].lstrip("0")) > 15 or len(text) > 24:
+        return None
     try:
         return Decimal(text)
     except InvalidOperation:

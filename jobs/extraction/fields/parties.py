@@ -285,48 +285,55 @@ COUNTRY_CURRENCY: dict[str, str] = {
 def find_currency(
     pages: Sequence[Page], amounts: Sequence[Candidate | None], countries: Sequence[str]
 ) -> ExtractedField:
-    """The currency written next to the amounts, else the most frequent on the pages, else the
-    currency of the IBAN's or VAT id's country."""
+    """The currency all the evidence on the document points to (see
+    :func:`jobs.extraction.fields.currency.currency_evidence`), with a confidence that grows
+    with the weight of the evidence and shrinks with a rival currency's."""
+    from jobs.extraction.fields.currency import currency_evidence
+
+    words = [(w.text, w.confidence) for page in pages for w in page.words]
+    text = "\n".join(page.text for page in pages)
+    scores = currency_evidence(words, text, list(countries))
+    # A currency written on the chosen amounts themselves weighs double.
+    for candidate in amounts:
+        if candidate is not None and candidate.parsed is not None and candidate.parsed.currency:
+            scores[candidate.parsed.currency] = scores.get(candidate.parsed.currency, 0) + 3.0
+    if not scores:
+        return ExtractedField()
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    code, weight = ranked[0]
+    rival = ranked[1][1] if len(ranked) > 1 else 0.0
+    share = weight / (weight + rival)
+    strength = 1.0 - 0.5 ** (weight / 2.0)  # 2 points: 0.5, 4: 0.75, 8: 0.94, 12: 0.98
+    confidence = max(0.0, min(1.0, strength * (2 * share - 1)))
+    source = pages[0].source if pages else None
+    # Shown to the reviewer where it matters: on the total that carries it, if one does.
     for candidate in amounts:
         if (
             candidate is not None
-            and candidate.parsed.currency
-            and min((w.confidence for w in candidate.words), default=1.0) >= 0.6
+            and candidate.parsed is not None
+            and candidate.parsed.currency == code
         ):
+            page_of = next((p for p in pages if p.number == candidate.page), None)
             return ExtractedField(
-                value=candidate.parsed.currency,
+                value=code,
                 raw=candidate.raw,
-                confidence=0.95 * candidate.ocr_confidence,
+                confidence=confidence,
                 page=candidate.page,
                 box=candidate.box,
+                source=page_of.source if page_of else source,
             )
-    # Words OCR is unsure of are left out: a misread "₹" easily becomes "¥".
-    counts = Counter(
-        code
-        for page in pages
-        for word in page.words
-        if word.confidence >= 0.6
-        for code in currencies_in(word.text)
+    where = next(
+        ((page, word) for page in pages for word in page.words if code in currencies_in(word.text)),
+        None,
     )
-    if counts:
-        code, count = counts.most_common(1)[0]
-        share = count / sum(counts.values())
-        # Point at the first place the winning currency is written, for the reviewer.
-        page, word = next(
-            (page, word)
-            for page in pages
-            for word in page.words
-            if word.confidence >= 0.6 and code in currencies_in(word.text)
-        )
-        return ExtractedField(
-            value=code,
-            raw=word.text,
-            confidence=0.5 + 0.35 * share,
-            page=page.number,
-            box=word.box,
-        )
-    for country in countries:
-        code = COUNTRY_CURRENCY.get(country[:2].upper()) if country else None
-        if code:
-            return ExtractedField(value=code, raw=country[:2], confidence=0.4)
-    return ExtractedField()
+    if where is None:
+        return ExtractedField(value=code, raw=code, confidence=confidence, source=source)
+    page, word = where
+    return ExtractedField(
+        value=code,
+        raw=word.text,
+        confidence=confidence,
+        page=page.number,
+        box=word.box,
+        source=page.source,
+    )

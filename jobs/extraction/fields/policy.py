@@ -11,6 +11,13 @@ from jobs.extraction.fields.api import extract_fields
 from jobs.extraction.fields.validation import review_policy
 from jobs.extraction.types import ExtractionError, Page
 
+# The fields a document of a kind must have, confidently, to go straight through when the
+# service names none of its own.
+DEFAULT_REQUIRED: dict[str, list[str]] = {
+    "invoice": ["issuer", "invoice_number", "invoice_date", "total_amount", "currency"],
+    "receipt": ["merchant", "date", "total"],
+}
+
 
 def extract_and_review(pages: Sequence[Page], *, path: Path, spec: dict[str, Any]) -> dict:
     """``spec``: ``{"kind", "schema", "required", "threshold", "today"}`` of the service.
@@ -24,13 +31,14 @@ def extract_and_review(pages: Sequence[Page], *, path: Path, spec: dict[str, Any
             pages,
             schema=spec.get("schema") or None,
             pdf_path=path if spec["kind"] == "form" else None,
+            path=path,
             today=today,
         )
     except ValueError as exc:
         raise ExtractionError("invalid_service_configuration", str(exc)) from exc
     needs_review, errors = review_policy(
         result.fields,
-        required=list(spec.get("required") or []),
+        required=list(spec.get("required") or DEFAULT_REQUIRED.get(spec["kind"], [])),
         threshold=float(spec.get("threshold", 0.0)),
         document_errors=result.validation_errors,
     )

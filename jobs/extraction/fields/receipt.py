@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 
 from jobs.extraction.fields.anchors import OTHER, PAYMENT_METHODS, RECEIPT
-from jobs.extraction.fields.invoice import invoice_date_fallback
+from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField, FieldValue
-from jobs.extraction.fields.parties import find_currency, find_issuer
+from jobs.extraction.fields.parties import find_currency
+from jobs.extraction.fields.scoring import extract_scored
 from jobs.extraction.fields.text import fold
 from jobs.extraction.types import Page
 
@@ -69,15 +70,15 @@ def _payment_method(locator: Locator) -> ExtractedField:
 
 def extract_receipt(pages: Sequence[Page]) -> dict[str, FieldValue]:
     locator = Locator(pages, {**RECEIPT, **OTHER})
-    date = locator.best("date", "date") or invoice_date_fallback(locator)
-    total = locator.best("total", "amount", prefer_last=True) or _largest_amount(locator)
+    date_field, _ = extract_scored(locator, "date", ["date"])
+    total_field, total = extract_scored(locator, "total", ["total"])
     tax = locator.best("tax", "amount")
-    merchant = find_issuer(locator)
+    merchant = extract_issuer(locator, receipt=True)
     return {
         "merchant": merchant,
-        "date": _field(date),
+        "date": date_field,
         "time": _time(pages),
-        "total": _field(total),
+        "total": total_field,
         "tax": _field(tax),
         "currency": find_currency(pages, [total, tax], []),
         "payment_method": _payment_method(locator),

@@ -33,7 +33,16 @@ def test_invoice_number_and_total_match_the_corpus_labels(name, corpus_dir):
 def test_invoice_result_has_the_documented_shape(corpus_dir):
     data = extract_fields("invoice", _pages(corpus_dir / "coolblue1.pdf")).to_dict()
     total = data["fields"]["total_amount"]
-    assert set(total) == {"value", "raw", "confidence", "band", "page", "box", "validation_errors"}
+    assert set(total) == {
+        "value",
+        "raw",
+        "confidence",
+        "band",
+        "page",
+        "box",
+        "validation_errors",
+        "source",
+    }
     assert total["page"] == 1 and len(total["box"]) == 4
     assert data["fields"]["iban"]["value"] == "NL50INGB0683251309"
     assert data["fields"]["line_items"][0]["amount"]["value"] == "399.00"

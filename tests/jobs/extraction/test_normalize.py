@@ -137,3 +137,10 @@ def test_reference_strips_a_leading_hash_and_rejects_amounts():
 def test_unknown_type_is_an_error():
     with pytest.raises(ValueError):
         parse("colour", "red")
+
+
+def test_a_run_of_thirty_digits_is_no_amount_and_does_not_crash_the_parser():
+    from jobs.extraction.fields.normalize import parse_amount
+
+    assert not parse_amount("123456789012345678901234567890.00").ok
+    assert parse_amount("123456789012345.00").value == "123456789012345.00"

@@ -85,3 +85,15 @@ def test_review_is_needed_for_document_errors():
 def test_no_review_for_complete_confident_valid_fields():
     needs, errors = review_policy({"total": _f("1.00", 0.95)}, required=["total"], threshold=0.8)
     assert (needs, errors) == (False, [])
+
+
+def test_an_optional_field_below_the_threshold_does_not_hold_a_document_back():
+    fields = {"total": _f("1.00", 0.95), "due_date": _f("2024-01-01", 0.2)}
+    needs, errors = review_policy(fields, required=["total"], threshold=0.8)
+    assert not needs and errors == []
+
+
+def test_a_required_field_below_the_threshold_sends_the_document_to_review():
+    fields = {"total": _f("1.00", 0.7), "due_date": _f("2024-01-01", 0.99)}
+    needs, _ = review_policy(fields, required=["total"], threshold=0.8)
+    assert needs

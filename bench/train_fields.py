@@ -1,0 +1,218 @@
+"""Train the candidate-scoring models and their calibration on the development corpus.
+
+Usage (from the repository root; pages come from bench/.cache, see bench/corpus.py)::
+
+    python bench/train_fields.py [--folds 5] [--write]
+
+For each model (total, date, invoice_number, issuer) every candidate on every document is a
+row of evidence (``jobs.extraction.fields.scoring.features``) labelled right or wrong against the
+corpus labels. A logistic regression (L2-regularised, fitted by Newton's method in NumPy) learns
+one weight per piece of evidence. Documents are split into folds by group (a receipt's merchant,
+an e-invoice with its scan), the model is refitted without each fold, and the held-out
+documents' decision scores against whether the chosen value was right give the calibration
+(isotonic regression): a confidence of 0.9 then means right nine times in ten on documents the
+model had not seen. ``--write`` stores weights and calibration in
+``jobs/extraction/fields/weights.json``; the figures printed are the held-out ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_corpus import expected_of, same, squash  # noqa: E402
+from bench.corpus import CACHE, Item, _key, items, pages_of  # noqa: E402
+from jobs.extraction.fields import issuer as issuer_model  # noqa: E402
+from jobs.extraction.fields import scoring  # noqa: E402
+from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT  # noqa: E402
+from jobs.extraction.fields.locate import Locator  # noqa: E402
+
+# model -> folder -> (label key in the corpus, field keys in the lexicon, comparison)
+TARGETS: dict[str, dict[str, tuple[str, list[str], str]]] = {
+    "total": {
+        "receipts": ("total", ["total"], "amount"),
+        "einvoices": ("grand_total", ["total_amount"], "amount"),
+        "invoices": ("amount", ["total_amount"], "amount"),
+    },
+    "date": {
+        "receipts": ("date", ["date"], "date"),
+        "einvoices": ("issue_date", ["invoice_date"], "date"),
+        "invoices": ("date", ["invoice_date"], "date"),
+    },
+    "invoice_number": {
+        "einvoices": ("invoice_number", ["invoice_number"], "reference"),
+        "invoices": ("invoice_number", ["invoice_number"], "reference"),
+    },
+    "issuer": {
+        "receipts": ("company", [], "name"),
+        "einvoices": ("seller_name", [], "name"),
+        "invoices": ("issuer", [], "name"),
+    },
+}
+
+
+def group_of(item: Item) -> str:
+    # Documents of one merchant or seller stay in one fold: held-out means an unseen issuer.
+    if item.folder == "receipts":
+        return "r:" + squash(item.expected.get("company", ""))[:24]
+    if item.folder == "einvoices":
+        return "e:" + squash(item.expected.get("seller_name", ""))[:24]
+    return f"{item.folder}:{item.path.stem}"
+
+
+def rows_for(model: str, item: Item, pages: list) -> list[tuple[dict[str, float], bool, str]]:
+    target = TARGETS[model].get(item.folder)
+    if target is None:
+        return []
+    label_key, keys, kind = target
+    expected = expected_of(item).get(label_key)
+    lexicon = {**RECEIPT, **OTHER} if item.folder == "receipts" else {**INVOICE, **OTHER}
+    locator = Locator(pages, lexicon)
+    if model == "issuer":
+        scored = issuer_model.scored_names(locator, receipt=item.folder == "receipts")
+    else:
+        scored = scoring.scored_candidates(locator, model, keys)
+    return [(s.features, same(kind, expected, s.value), str(s.value)) for s in scored]
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 4.0, iterations: int = 30) -> np.ndarray:
+    w = np.zeros(x.shape[1])
+    penalty = l2 * np.eye(x.shape[1])
+    penalty[0, 0] = 0.0  # the bias is not shrunk
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        gradient = x.T @ (p - y) + penalty @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-6 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def isotonic(xs: list[float], ys: list[int], *, min_count: int = 25) -> dict[str, list[float]]:
+    """Pool-adjacent-violators on (score, right) with blocks of at least ``min_count``
+    documents, each block's rate with a Laplace prior ((right + 1) / (n + 2)): a small block
+    of lucky documents must not promise certainty. Returns a piecewise-linear table."""
+    order = np.argsort(xs)
+    x = np.asarray(xs, dtype=float)[order]
+    y = np.asarray(ys, dtype=float)[order]
+    blocks: list[list[float]] = []  # [sum_y, count, min_x, max_x]
+    for xi, yi in zip(x, y, strict=True):
+        blocks.append([yi, 1.0, xi, xi])
+
+        def rate(b: list[float]) -> float:
+            return b[0] / b[1]
+
+        while len(blocks) > 1 and (
+            rate(blocks[-2]) >= rate(blocks[-1]) or blocks[-2][1] < min_count
+        ):
+            s, c, _, mx = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += c
+            blocks[-1][3] = mx
+    if len(blocks) > 1 and blocks[-1][1] < min_count:
+        s, c, _, mx = blocks.pop()
+        blocks[-1][0] += s
+        blocks[-1][1] += c
+        blocks[-1][3] = mx
+    bx: list[float] = []
+    by: list[float] = []
+    for b in blocks:
+        r = (b[0] + 1) / (b[1] + 2)
+        bx.append((b[2] + b[3]) / 2)
+        by.append(max(r, by[-1]) if by else r)
+    return {"x": [round(v, 5) for v in bx], "y": [round(v, 5) for v in by]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--models", nargs="*", default=list(TARGETS))
+    parser.add_argument("--engine", default="rapidocr")
+    args = parser.parse_args()
+
+    documents = []
+    for item in items():
+        if not (CACHE / f"{_key(item, args.engine)}.json").exists():
+            continue
+        pages, _ = pages_of(item, engine=args.engine)
+        documents.append((item, pages))
+    print(f"{len(documents)} documents with cached pages")
+    stored = json.loads(scoring.WEIGHTS_PATH.read_text()) if scoring.WEIGHTS_PATH.exists() else {}
+    for model in args.models:
+        per_doc: list[tuple[Item, list[tuple[dict[str, float], bool, str]]]] = []
+        for item, pages in documents:
+            rows = rows_for(model, item, pages)
+            if item.folder in TARGETS[model]:
+                per_doc.append((item, rows))
+        names = sorted({k for _, rows in per_doc for f, _, _ in rows for k in f})
+        names.remove("bias")
+        names = ["bias", *names]
+
+        def matrix(docs: list, names: list[str] = names) -> tuple[np.ndarray, np.ndarray]:
+            xs = [[f.get(n, 0.0) for n in names] for _, rows in docs for f, _, _ in rows]
+            ys = [float(ok) for _, rows in docs for _, ok, _ in rows]
+            return np.asarray(xs, dtype=float).reshape(-1, len(names)), np.asarray(ys)
+
+        groups = sorted({group_of(item) for item, _ in per_doc})
+        fold_of = {g: i % args.folds for i, g in enumerate(groups)}
+        held_scores: list[float] = []
+        held_right: list[int] = []
+        per_folder: dict[str, list[int]] = defaultdict(list)
+        for fold in range(args.folds):
+            train = [d for d in per_doc if fold_of[group_of(d[0])] != fold]
+            test = [d for d in per_doc if fold_of[group_of(d[0])] == fold]
+            x, y = matrix(train)
+            if not len(y) or y.sum() == 0:
+                continue
+            w = fit(x, y)
+            weights = dict(zip(names, w.tolist(), strict=True))
+            for item, rows in test:
+                scored = []
+                for f, ok, value in rows:
+                    z = sum(weights.get(k, 0.0) * v for k, v in f.items())
+                    scored.append((1 / (1 + np.exp(-np.clip(z, -30, 30))), ok, value))
+                if not scored:
+                    per_folder[item.folder + "/" + item.variant].append(0)
+                    continue
+                scored.sort(key=lambda t: -t[0])
+                best = scored[0]
+                rival = next((p for p, _, v in scored[1:] if scoring.is_rival(v, best[2])), 0.0)
+                held_scores.append(float(scoring.raw_decision(best[0], rival)))
+                held_right.append(int(best[1]))
+                per_folder[item.folder + "/" + item.variant].append(int(best[1]))
+        x, y = matrix(per_doc)
+        w = fit(x, y)
+        weights = dict(zip(names, [round(v, 4) for v in w.tolist()], strict=True))
+        table = isotonic(held_scores, held_right)
+        for low in (0.5, 0.7, 0.8, 0.9, 0.95):
+            inside = [r for sc, r in zip(held_scores, held_right, strict=True) if sc >= low]
+            if inside:
+                print(f"  held-out score >= {low}: {sum(inside)}/{len(inside)} right")
+        summary = {k: f"{sum(v)}/{len(v)}" for k, v in sorted(per_folder.items())}
+        print(f"\n{model}: held-out accuracy {summary}")
+        print("  weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in weights.items()))
+        stored[model] = {
+            "weights": weights,
+            "kind": "logistic",
+            "calibration": table,
+            "heldout": summary,
+            "rows": int(len(y)),
+        }
+    if args.write:
+        scoring.WEIGHTS_PATH.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
+        print(f"\nwritten: {scoring.WEIGHTS_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

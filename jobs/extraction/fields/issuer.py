@@ -1,0 +1,351 @@
+"""Who issued the document (an invoice's seller, a receipt's merchant) as scored candidates.
+
+Candidates are the text runs of the first page's rows (a row split where a wide gap separates
+two columns, such as seller and buyer side by side), each alone and joined with the run below it
+(names that wrap onto a second line), plus the value of a seller label and the name the older
+heuristics found (a legal name that repeats a web domain's brand, see :mod:`parties`).
+
+Evidence for each: its place (the header zone, the rank of its row), the size of its text, a
+legal form (GmbH, B.V., SAS, S.p.A., Ltd, Sdn Bhd...) or a trade word, a VAT or company number
+nearby, a seller heading above it, and what speaks against it: a customer heading above it
+(Bill to, Käufer, Rechnungsempfänger...), a document title ("TAX INVOICE"), an address, phone
+or e-mail line, a label ("Name:"), a quantity, a mostly numeric text. The weights are learned
+(see :mod:`scoring`); the winner's confidence is calibrated the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from jobs.extraction.fields.layout import Row
+from jobs.extraction.fields.locate import Candidate, Locator
+from jobs.extraction.fields.model import ExtractedField
+from jobs.extraction.fields.normalize import Parsed, parse_vat_id
+from jobs.extraction.fields.parties import LEGAL_FORMS, domain_brands, find_issuer
+from jobs.extraction.fields.scoring import Scored, choose
+from jobs.extraction.fields.text import fold, fold_token
+from jobs.extraction.types import Word
+
+MORE_LEGAL_FORMS = frozenset(
+    [
+        "sdn",
+        "bhd",
+        "berhad",
+        "pte",
+        "pvt",
+        "co",
+        "company",
+        "plc",
+        "ltda",
+        "sl",
+        "sa",
+        "nv",
+        "ek",
+        "mbh",
+    ]
+)
+TRADE_WORDS = frozenset(
+    [
+        "enterprise",
+        "enterprises",
+        "trading",
+        "store",
+        "stores",
+        "shop",
+        "mart",
+        "market",
+        "supermarket",
+        "restaurant",
+        "cafe",
+        "bakery",
+        "pharmacy",
+        "hardware",
+        "hotel",
+        "services",
+        "service",
+        "industries",
+        "industrie",
+        "holding",
+        "group",
+        "marketing",
+        "electrical",
+        "machinery",
+        "stationery",
+        "bookstore",
+        "book",
+        "restoran",
+        "kedai",
+    ]
+)
+TITLE_WORDS = frozenset(
+    [
+        "invoice",
+        "receipt",
+        "rechnung",
+        "facture",
+        "factuur",
+        "fattura",
+        "bill",
+        "tax",
+        "quotation",
+        "quote",
+        "order",
+        "delivery",
+        "note",
+        "credit",
+        "gutschrift",
+        "avoir",
+        "statement",
+        "simplified",
+        "cash",
+        "sale",
+        "sales",
+        "copy",
+        "original",
+        "duplicate",
+        "proforma",
+        "pro-forma",
+        "beleg",
+        "quittung",
+        "kassenbon",
+        "bon",
+        "ticket",
+    ]
+)
+ADDRESS_WORDS = frozenset(
+    [
+        "str",
+        "strasse",
+        "straße",
+        "road",
+        "rd",
+        "jalan",
+        "jln",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "rue",
+        "platz",
+        "weg",
+        "allee",
+        "lane",
+        "taman",
+        "lot",
+        "block",
+        "blok",
+        "floor",
+        "level",
+        "building",
+        "bldg",
+        "suite",
+        "postfach",
+        "bp",
+        "cedex",
+        "bandar",
+        "kawasan",
+        "industrial",
+        "park",
+        "plaza",
+        "no",
+    ]
+)
+CONTACT = re.compile(
+    r"(tel|phone|fax|telefon|e-?mail|www\.|http|@|\.com\b|\.de\b|\.fr\b|mobile|hp:|h/p)", re.I
+)
+CUSTOMER_HEADINGS = frozenset(
+    [
+        "bill",
+        "billed",
+        "sold",
+        "ship",
+        "deliver",
+        "customer",
+        "client",
+        "kunde",
+        "klant",
+        "buyer",
+        "kaufer",
+        "acheteur",
+        "destinataire",
+        "rechnungsempfanger",
+        "leistungsempfanger",
+        "empfanger",
+        "cliente",
+        "to",
+        "attn",
+        "auftraggeber",
+        "besteller",
+        "adressat",
+    ]
+)
+SELLER_HEADINGS = frozenset(
+    [
+        "seller",
+        "verkaufer",
+        "vendeur",
+        "fournisseur",
+        "lieferant",
+        "supplier",
+        "vendor",
+        "from",
+        "von",
+        "emetteur",
+        "rechnungssteller",
+        "leistungserbringer",
+    ]
+)
+_POSTCODE = re.compile(r"\b\d{4,6}\b")
+# A gap this wide (page widths) between two words separates two columns.
+COLUMN_GAP = 0.08
+HEADER_ROWS = 14
+
+
+def _segments(row: Row) -> list[list[Word]]:
+    out: list[list[Word]] = [[]]
+    for word in row.words:
+        if out[-1] and word.box[0] - out[-1][-1].box[2] > COLUMN_GAP:
+            out.append([])
+        out[-1].append(word)
+    return [s for s in out if s]
+
+
+def _text(words: Sequence[Word]) -> str:
+    return " ".join(w.text for w in words).strip(" ,;:-|")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in (fold_token(p) for p in re.split(r"[\s,/()]+", text)) if t]
+
+
+def _overlaps(a: Sequence[Word], b: Sequence[Word]) -> bool:
+    return min(w.box[2] for w in [*a]) >= 0 and (
+        min(max(w.box[2] for w in a), max(w.box[2] for w in b))
+        > max(min(w.box[0] for w in a), min(w.box[0] for w in b))
+    )
+
+
+def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
+    text = _text(words)
+    return Candidate(text, text, score, page, list(words), Parsed(text))
+
+
+def _heading_above(
+    rows: list[Row], index: int, words: Sequence[Word], headings: frozenset[str]
+) -> float:
+    """Strength of a heading in the rows just above, in the same column (1 = right above)."""
+    for step in range(1, 5):
+        if index - step < 0:
+            break
+        for segment in _segments(rows[index - step]):
+            if not _overlaps(segment, words):
+                continue
+            tokens = set(_tokens(_text(segment)))
+            if tokens & headings and len(tokens) <= 5:
+                return 1.0 / step
+    return 0.0
+
+
+def _near_id(rows: list[Row], index: int) -> float:
+    """A VAT id or a company number within two rows (a seller's block carries one)."""
+    for other in rows[max(0, index - 2) : index + 3]:
+        text = _text(other.words)
+        if any(parse_vat_id(w.text).ok for w in other.words) or re.search(
+            r"\(\s*\d{4,}[-\s]?[a-z]\s*\)|\b(?:co\.?\s*reg|company\s*no|gst\s*(?:id|reg)|ust|vat|siret|siren|kvk|hrb)\b",
+            text,
+            re.I,
+        ):
+            return 1.0
+    return 0.0
+
+
+def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
+    """Every issuer candidate with its evidence."""
+    if not locator.pages:
+        return []
+    page = locator.pages[0]
+    rows = locator.rows[page.number]
+    heights = sorted(w.box[3] - w.box[1] for w in page.words) or [0.01]
+    median = heights[len(heights) // 2] or 0.01
+    text_all = "\n".join(p.text for p in locator.pages)
+    brands = [b for b, n in domain_brands(text_all).most_common() if n >= 2]
+    folded_all = fold(text_all)
+    heuristic = find_issuer(locator)
+    heuristic_key = re.sub(r"\W+", "", fold(str(heuristic.value or "")))
+    candidates: list[tuple[Candidate, int, bool]] = []
+    for index, row in enumerate(rows[: HEADER_ROWS * 3]):
+        segments = _segments(row)
+        for segment in segments:
+            candidates.append((_candidate(segment, page.number), index, False))
+            if index + 1 < len(rows) and index < HEADER_ROWS:
+                below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
+                if below:
+                    joined = [*segment, *below[0]]
+                    candidates.append((_candidate(joined, page.number), index, True))
+    for label in locator.labels_for("issuer"):
+        found = locator.best("issuer", "text")
+        if found is not None and found.words:
+            candidates.append((found, label.row, False))
+            break
+    out: list[Scored] = []
+    seen: set[str] = set()
+    for candidate, index, joined in candidates:
+        text = str(candidate.value)
+        key = re.sub(r"\W+", "", fold(text))
+        if len(key) < 2 or (key, joined) in seen:
+            continue
+        seen.add((key, joined))  # type: ignore[arg-type]
+        tokens = _tokens(text)
+        letters = sum(c.isalpha() for c in text)
+        digits = sum(c.isdigit() for c in text)
+        uppers = sum(c.isupper() for c in text)
+        words = candidate.words
+        height = max(w.box[3] - w.box[1] for w in words) / median
+        f = {
+            "bias": 1.0,
+            "row": min(index, 30) / 30,
+            "top3": float(index < 3),
+            "first": float(index == 0),
+            "y": min(w.box[1] for w in words),
+            "x": min(w.box[0] for w in words),
+            "height": min(3.0, height),
+            "legal": float(bool(set(tokens) & (LEGAL_FORMS | MORE_LEGAL_FORMS))),
+            "trade": float(bool(set(tokens) & TRADE_WORDS)),
+            "title": float(bool(set(tokens) & TITLE_WORDS)),
+            "address": float(bool(set(tokens) & ADDRESS_WORDS) or bool(_POSTCODE.search(text))),
+            "contact": float(bool(CONTACT.search(text))),
+            "label_like": float(":" in text or text.endswith(":")),
+            "digits": digits / max(1, len(text)),
+            "upper": uppers / max(1, letters),
+            "all_lower": float(letters > 0 and uppers == 0),
+            "customer_word": float(bool(set(tokens) & CUSTOMER_HEADINGS)),
+            "letters": min(40, letters) / 40,
+            "short": float(letters < 4),
+            "tokens": min(8, len(tokens)) / 8,
+            "joined": float(joined),
+            "customer_above": _heading_above(rows, index, words, CUSTOMER_HEADINGS),
+            "seller_above": _heading_above(rows, index, words, SELLER_HEADINGS),
+            "id_near": _near_id(rows, index),
+            "brand": float(any(b in key for b in brands)),
+            "repeats": float(len(key) >= 6 and folded_all.count(fold(text)) >= 2),
+            "heuristic": float(bool(heuristic_key) and heuristic_key == key),
+            "ocr": candidate.ocr_confidence,
+            "receipt": float(receipt),
+        }
+        out.append(Scored(candidate, f))
+    return out
+
+
+def extract_issuer(
+    locator: Locator, *, receipt: bool = False, customer: str | None = None
+) -> ExtractedField:
+    scored = scored_names(locator, receipt=receipt)
+    if customer:
+        customer_key = re.sub(r"\W+", "", fold(customer))
+        for item in scored:
+            key = re.sub(r"\W+", "", fold(str(item.value)))
+            if customer_key and (customer_key in key or key in customer_key):
+                item.features["is_customer"] = 1.0
+    source = locator.pages[0].source if locator.pages else None
+    return choose("issuer", scored, source=source)

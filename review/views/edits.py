@@ -1,0 +1,195 @@
+"""Edits of a document under review, saved in place with htmx (plain forms without it):
+field corrections, rows of a list added or deleted, notes, and values read from a drawn box."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jobs.models import Document
+from review import fields as review_fields
+from review import selectors, services
+from review.forms import FieldCorrectionForm, NoteForm, ReadBoxForm, RowForm
+from review.views.common import document_or_404, document_url, require_role
+from review.views.documents import document_context
+
+Role = selectors.Role
+
+
+def _fragment(
+    request: HttpRequest,
+    document: Document,
+    *,
+    queue: str,
+    target: str,
+    flash: str = "",
+    correction: dict[str, str] | None = None,
+    focus: str = "",
+    edit: bool = False,
+) -> HttpResponse:
+    """What an htmx edit answers: the part that changed (``target``: a field's name, or
+    ``table:<list>``) and, out of band, the history, the reasons and a status line."""
+    document.refresh_from_db()
+    document.review = selectors.document_review(document=document)  # type: ignore[assignment]
+    context = document_context(request, document, queue=queue, correction=correction)
+    context.update({"target": target, "flash": flash, "focus": focus, "edit": edit})
+    if target.startswith("table:"):
+        name = target.removeprefix("table:")
+        context["table"] = next((t for t in context["tables"] if t.name == name), None)
+    else:
+        context["field"] = next((f for f in context["fields"] if f.name == target), None)
+        if context["field"] is None:
+            # A cell of a row that has no value yet.
+            for table in context["tables"]:
+                for row in table.rows:
+                    for cell in row.cells:
+                        if cell.name == target:
+                            context["field"] = cell
+    return render(request, "review/_edit_response.html", context)
+
+
+@login_required
+@require_POST
+def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    document = document_or_404(request, document_id)
+    require_role(request, document, Role.REVIEWER)
+    form = FieldCorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The correction was not understood; nothing was saved.")
+        return redirect(document_url(document))
+    name, queue = form.cleaned_data["field"], form.cleaned_data["queue"]
+    value = form.cleaned_data["value"]
+    try:
+        revisions = services.fields_correct(
+            document=document, values={name: value}, user=request.user
+        )
+    except services.ReviewError as error:
+        if error.code == "unknown_field" or not error.param:
+            messages.error(request, error.message)
+            return redirect(document_url(document, queue))
+        # A value of the wrong type: shown at its field, with what was typed kept.
+        correction = {"field": error.param, "value": value, "message": error.message}
+        if request.htmx:
+            return _fragment(
+                request, document, queue=queue, target=name, correction=correction, focus=name
+            )
+        context = document_context(request, document, queue=queue, correction=correction)
+        return render(request, "review/document.html", context, status=422)
+    shown = review_fields.label(name)
+    if revisions:
+        text = f"Saved {shown}: {revisions[0].new_value or '(empty)'}."
+    else:
+        text = f"{shown} is unchanged."
+    if request.htmx:
+        return _fragment(request, document, queue=queue, target=name, flash=text, focus=name)
+    messages.success(request, text) if revisions else messages.info(request, text)
+    return redirect(document_url(document, queue, anchor=f"field-{name}"))
+
+
+@login_required
+@require_POST
+def row_add(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    document = document_or_404(request, document_id)
+    require_role(request, document, Role.REVIEWER)
+    form = RowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The row was not understood; nothing was changed.")
+        return redirect(document_url(document))
+    name, queue = form.cleaned_data["list_name"], form.cleaned_data["queue"]
+    try:
+        index = services.list_row_add(document=document, list_name=name, user=request.user)
+    except services.ReviewError as error:
+        messages.error(request, error.message)
+        return redirect(document_url(document, queue))
+    text = f"Added row {index + 1} to {review_fields.label(name).lower()}."
+    first = next(iter(review_fields.LIST_COLUMNS.get(name, ())), "")
+    focus = f"{name}[{index}].{first}" if first else ""
+    if request.htmx:
+        return _fragment(
+            request,
+            document,
+            queue=queue,
+            target=f"table:{name}",
+            flash=text,
+            focus=focus,
+            edit=True,
+        )
+    messages.success(request, text)
+    return redirect(document_url(document, queue, anchor=f"table-{name}"))
+
+
+@login_required
+@require_POST
+def row_delete(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    document = document_or_404(request, document_id)
+    require_role(request, document, Role.REVIEWER)
+    form = RowForm(request.POST)
+    if not form.is_valid() or form.cleaned_data.get("index") is None:
+        messages.error(request, "The row was not understood; nothing was changed.")
+        return redirect(document_url(document))
+    name, queue = form.cleaned_data["list_name"], form.cleaned_data["queue"]
+    index = form.cleaned_data["index"]
+    try:
+        services.list_row_delete(document=document, list_name=name, index=index, user=request.user)
+    except services.ReviewError as error:
+        messages.error(request, error.message)
+        return redirect(document_url(document, queue))
+    text = f"Deleted row {index + 1} of {review_fields.label(name).lower()}."
+    if request.htmx:
+        return _fragment(request, document, queue=queue, target=f"table:{name}", flash=text)
+    messages.success(request, text)
+    return redirect(document_url(document, queue, anchor=f"table-{name}"))
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    document = document_or_404(request, document_id)
+    require_role(request, document, Role.REVIEWER)
+    form = NoteForm(request.POST)
+    queue = request.POST.get("queue", "")[:2000]
+    if not form.is_valid():
+        messages.error(request, "Write the note first (up to 5,000 characters).")
+        return redirect(document_url(document, queue, anchor="history-title"))
+    try:
+        services.document_note_add(
+            document=document, text=form.cleaned_data["text"], user=request.user
+        )
+    except services.ReviewError as error:
+        messages.error(request, error.message)
+        return redirect(document_url(document, queue, anchor="history-title"))
+    messages.success(request, "Note added.")
+    return redirect(document_url(document, queue, anchor="history-title"))
+
+
+@login_required
+@require_POST
+def read_box(request: HttpRequest, document_id: uuid.UUID) -> JsonResponse:
+    """The text of the words under a box a reviewer drew on a page (JSON ``{"text"}``)."""
+    document = document_or_404(request, document_id)
+    require_role(request, document, Role.REVIEWER)
+    form = ReadBoxForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": {"code": "invalid_box", "message": "Draw the box on a page."}}, status=422
+        )
+    data = form.cleaned_data
+    pages = (document.result or {}).get("pages") or []
+    if not 1 <= data["page"] <= len(pages):
+        return JsonResponse(
+            {"error": {"code": "unknown_page", "message": "This document has no such page."}},
+            status=422,
+        )
+    box = (
+        min(data["x0"], data["x1"]),
+        min(data["y0"], data["y1"]),
+        max(data["x0"], data["x1"]),
+        max(data["y0"], data["y1"]),
+    )
+    words = pages[data["page"] - 1].get("words") or []
+    return JsonResponse({"text": review_fields.words_in_box(words, box)})

@@ -1,0 +1,67 @@
+"""Issuer and merchant candidates, and the currency from weighed evidence."""
+
+from __future__ import annotations
+
+from jobs.extraction.fields.anchors import INVOICE, OTHER
+from jobs.extraction.fields.currency import currency_evidence
+from jobs.extraction.fields.issuer import extract_issuer, scored_names
+from jobs.extraction.fields.locate import Locator
+from jobs.extraction.fields.parties import find_currency
+from tests.jobs.extraction.helpers import page, row
+
+
+def _locator(*rows):
+    return Locator([page(*rows)], {**INVOICE, **OTHER})
+
+
+def test_the_issuer_is_the_legal_name_not_the_title_the_address_or_the_customer():
+    locator = _locator(
+        row(0.03, (0.3, "TAX INVOICE")),
+        row(0.08, (0.05, "Brightwater Supplies Ltd")),
+        row(0.11, (0.05, "12 Harbour Road")),
+        row(0.14, (0.05, "VAT No GB123456789")),
+        row(0.25, (0.05, "Bill to:")),
+        row(0.28, (0.05, "Northwind Traders GmbH")),
+    )
+    field = extract_issuer(locator)
+    assert field.value == "Brightwater Supplies Ltd"
+
+
+def test_issuer_evidence_marks_titles_addresses_and_customer_blocks():
+    locator = _locator(
+        row(0.03, (0.3, "TAX INVOICE")),
+        row(0.08, (0.05, "Brightwater Supplies Ltd")),
+        row(0.11, (0.05, "12 Harbour Road")),
+        row(0.25, (0.05, "Bill to:")),
+        row(0.28, (0.05, "Northwind Traders GmbH")),
+    )
+    features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
+    assert features["TAX INVOICE"]["title"] == 1.0
+    assert features["12 Harbour Road"]["address"] == 1.0
+    assert features["Brightwater Supplies Ltd"]["legal"] == 1.0
+    assert features["Northwind Traders GmbH"]["customer_above"] > 0
+
+
+def test_ringgit_on_the_page_outweighs_a_stray_dollar_sign():
+    words = [("RM", 0.99), ("12.50", 0.99), ("$3.00", 0.9), ("RM", 0.98)]
+    scores = currency_evidence(words, "RM 12.50 $3.00 RM", [])
+    assert max(scores, key=scores.get) == "MYR"
+
+
+def test_a_yen_sign_read_with_low_confidence_does_not_decide_the_currency():
+    words = [("¥319.00", 0.3), ("INR", 0.95)]
+    scores = currency_evidence(words, "¥319.00 INR", [])
+    assert max(scores, key=scores.get) == "INR"
+
+
+def test_the_country_named_on_the_page_makes_a_dollar_its_own():
+    words = [("$", 0.95), ("10.00", 0.99)]
+    scores = currency_evidence(words, "Orchard Road, Singapore 238801 $ 10.00", [])
+    assert max(scores, key=scores.get) == "SGD"
+
+
+def test_the_currency_field_points_at_where_it_is_written_with_a_confidence():
+    pages = [page(row(0.5, (0.1, "Gesamtbetrag"), (0.7, "119,00 €")), row(0.6, (0.1, "EUR")))]
+    field = find_currency(pages, [], ["DE"])
+    assert field.value == "EUR" and field.box is not None
+    assert field.confidence > 0.8

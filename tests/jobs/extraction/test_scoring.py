@@ -1,0 +1,149 @@
+"""Fields as scored candidates: each piece of evidence moves a candidate the way it should."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobs.extraction.fields import scoring
+from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT
+from jobs.extraction.fields.locate import Locator
+from jobs.extraction.fields.receipt import extract_receipt
+from tests.jobs.extraction.helpers import page, row
+
+
+def _scored(pages, model: str, keys: list[str], lexicon=None) -> dict[str, dict[str, float]]:
+    locator = Locator(pages, lexicon or {**RECEIPT, **OTHER})
+    return {str(s.value): s.features for s in scoring.scored_candidates(locator, model, keys)}
+
+
+def _receipt(*rows):
+    return [page(*rows, source="ocr")]
+
+
+def test_a_value_right_of_its_label_has_label_evidence_and_an_unlabelled_one_has_none():
+    pages = _receipt(
+        row(0.5, (0.1, "TOTAL"), (0.8, "9.00")), row(0.6, (0.1, "Thanks"), (0.8, "4.00"))
+    )
+    scored = _scored(pages, "total", ["total"])
+    assert scored["9.00"]["label_right"] > 0.3
+    assert scored["4.00"]["label_right"] == 0 and scored["4.00"]["no_label"] == 1
+
+
+def test_a_value_under_a_column_header_has_column_evidence():
+    pages = [
+        page(
+            row(0.50, (0.1, "Description"), (0.7, "Total amount")),
+            row(0.53, (0.1, "Widget"), (0.7, "125.00")),
+        )
+    ]
+    scored = _scored(pages, "total", ["total_amount"], {**INVOICE, **OTHER})
+    assert scored["125.00"]["label_below"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("label", "feature"),
+    [
+        ("GST 6%", "neg_tax"),
+        ("Subtotal", "neg_sub"),
+        ("Cash tendered", "neg_cash"),
+        ("Change", "neg_cash"),
+        ("Rounding adj", "neg_round"),
+        ("Total Qty", "neg_qty"),
+    ],
+)
+def test_words_on_a_values_row_that_speak_against_a_total_are_evidence(label, feature):
+    pages = _receipt(row(0.5, (0.1, label), (0.8, "3.50")))
+    features = _scored(pages, "total", ["total"])["3.50"]
+    assert features[feature] == 1.0
+    assert features[feature + "_all"] == 1.0
+
+
+def test_an_amount_seen_on_a_total_row_and_a_cash_row_is_not_only_a_cash_amount():
+    pages = _receipt(
+        row(0.5, (0.1, "TOTAL"), (0.8, "9.00")), row(0.6, (0.1, "CASH"), (0.8, "9.00"))
+    )
+    features = _scored(pages, "total", ["total"])["9.00"]
+    assert features["neg_cash"] == 1.0 and features["neg_cash_all"] == 0.0
+    assert features["repeats"] == 0.5
+
+
+def test_paid_minus_change_and_sums_of_other_amounts_are_arithmetic_evidence():
+    pages = _receipt(
+        row(0.40, (0.1, "Item A"), (0.8, "6.00")),
+        row(0.43, (0.1, "Item B"), (0.8, "3.00")),
+        row(0.50, (0.1, "Amount"), (0.8, "9.00")),
+        row(0.55, (0.1, "Cash"), (0.8, "10.00")),
+        row(0.58, (0.1, "Change"), (0.8, "1.00")),
+    )
+    scored = _scored(pages, "total", ["total"])
+    assert scored["9.00"]["tendered_minus_change"] == 1.0
+    assert scored["10.00"]["tendered_minus_change"] == 0.0
+    assert scored["9.00"]["sum_of_two"] == 1.0
+
+
+def test_larger_text_and_the_position_on_the_page_are_evidence():
+    big = row(0.7, (0.1, "TOTAL"), (0.7, "12.00"))
+    big[-1] = type(big[-1])("12.00", (0.7, 0.7, 0.8, 0.73), 1.0, 0)
+    pages = _receipt(row(0.2, (0.1, "x"), (0.7, "5.00")), big)
+    scored = _scored(pages, "total", ["total"])
+    assert scored["12.00"]["height"] > scored["5.00"]["height"]
+    assert scored["12.00"]["y"] > scored["5.00"]["y"]
+
+
+def test_a_date_after_vom_on_the_invoice_number_row_is_marked_so():
+    pages = [
+        page(
+            row(0.2, (0.1, "Rechnung Nr. 4711 vom 15.11.2024")),
+            row(0.6, (0.1, "Lieferdatum 01.11.2024")),
+        )
+    ]
+    scored = _scored(pages, "date", ["invoice_date"], {**INVOICE, **OTHER})
+    assert scored["2024-11-15"]["preposition"] == 1.0
+    assert scored["2024-11-01"]["other_right"] > 0
+
+
+def test_the_model_prefers_the_labelled_total_over_cash_tendered_and_change():
+    fields = extract_receipt(
+        _receipt(
+            row(0.05, (0.2, "KEDAI MAJU SDN BHD")),
+            row(0.40, (0.1, "Sugar 1kg"), (0.8, "4.20")),
+            row(0.43, (0.1, "Rice 5kg"), (0.8, "14.80")),
+            row(0.50, (0.1, "TOTAL"), (0.8, "19.00")),
+            row(0.55, (0.1, "CASH"), (0.8, "50.00")),
+            row(0.58, (0.1, "CHANGE"), (0.8, "31.00")),
+        )
+    )
+    assert fields["total"].value == "19.00"
+    assert fields["total"].source == "ocr"
+    assert fields["merchant"].value == "KEDAI MAJU SDN BHD"
+
+
+def test_calibration_tables_are_monotone_probabilities():
+    weights = scoring._weights()
+    assert {"total", "date", "invoice_number", "issuer"} <= set(weights)
+    for model in weights.values():
+        table = model["calibration"]
+        assert table["x"] == sorted(table["x"])
+        assert table["y"] == sorted(table["y"])
+        assert all(0.0 <= y <= 1.0 for y in table["y"])
+
+
+def test_calibrate_interpolates_and_clamps_to_the_table():
+    table = scoring._weights()["total"]["calibration"]
+    low, high = table["x"][0], table["x"][-1]
+    assert scoring.calibrate("total", low - 1) == table["y"][0]
+    assert scoring.calibrate("total", high + 1) == table["y"][-1]
+    middle = scoring.calibrate("total", (low + high) / 2)
+    assert table["y"][0] <= middle <= table["y"][-1]
+
+
+def test_two_strong_candidates_that_disagree_lower_the_decision_score():
+    def item(value, p):
+        s = scoring.Scored(candidate=None, features={})  # type: ignore[arg-type]
+        s.probability = p
+        s.candidate = type("C", (), {"value": value})()  # type: ignore[assignment]
+        return s
+
+    _, alone = scoring.decision_score([item("9.00", 0.9), item("9.00", 0.8)])
+    _, contested = scoring.decision_score([item("9.00", 0.9), item("10.00", 0.8)])
+    assert contested < alone
