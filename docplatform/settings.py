@@ -6,6 +6,7 @@ same database, DEBUG off, a secret key generated into the data directory on firs
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,6 +151,7 @@ DATABASE_PATH = env_path("DOCPLATFORM_DB_PATH", DATA_DIR / "db.sqlite3")
 # Several machines share one PostgreSQL server instead: DOCPLATFORM_DATABASE_URL, e.g.
 # postgres://docplatform:secret@db.internal:5432/docplatform (psycopg 3).
 DATABASE_URL = env_str("DOCPLATFORM_DATABASE_URL", "")
+_checkout_tag = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
 DATABASES = {
     "default": database_from_url(
         DATABASE_URL, conn_max_age=env_int("DOCPLATFORM_DB_CONN_MAX_AGE", 60)
@@ -163,8 +165,9 @@ DATABASES = {
             "timeout": env_int("DOCPLATFORM_DB_TIMEOUT", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
-        # A file, not :memory:, so a real worker process can share the test database.
-        "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
+        # A file, not :memory:, so a real worker process can share the test database; one per
+        # checkout, so test runs of two checkouts on one machine never share it.
+        "TEST": {"NAME": str(DATA_DIR / f"test-db-{_checkout_tag}.sqlite3")},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -222,6 +225,8 @@ DOCPLATFORM_OCR_ENGINE = env_str("DOCPLATFORM_OCR_ENGINE", "rapidocr")
 DOCPLATFORM_PREVIEW_DPI = env_int("DOCPLATFORM_PREVIEW_DPI", 150)
 DOCPLATFORM_EXTRACTION_SECONDS = env_int("DOCPLATFORM_EXTRACTION_SECONDS", 240)
 DOCPLATFORM_EXTRACTION_MEMORY_MB = env_int("DOCPLATFORM_EXTRACTION_MEMORY_MB", 2048)
+# Jobs one extraction child serves before it is replaced (1: a fresh child per job).
+DOCPLATFORM_EXTRACTION_CHILD_JOBS = env_int("DOCPLATFORM_EXTRACTION_CHILD_JOBS", 100)
 # The synchronous predict's time limit (under the web server's 120 s request timeout); longer
 # documents go through async-predict.
 DOCPLATFORM_PREDICT_SECONDS = env_int("DOCPLATFORM_PREDICT_SECONDS", 60)
@@ -255,9 +260,6 @@ DOCPLATFORM_STALL_SECONDS = env_int("DOCPLATFORM_STALL_SECONDS", 30)
 # On SIGTERM, running jobs get this long to finish before their processes are killed (they
 # are then taken up again at the next start).
 DOCPLATFORM_STOP_SECONDS = env_int("DOCPLATFORM_STOP_SECONDS", 30)
-# API key hashing: PBKDF2-SHA256 rounds. Keys carry 256 random bits, so this guards a stolen
-# database against offline guessing of weaker keys without costing much per request.
-DOCPLATFORM_API_KEY_HASH_ITERATIONS = env_int("DOCPLATFORM_API_KEY_HASH_ITERATIONS", 10_000)
 
 # --- Webhooks ---------------------------------------------------------------------------------
 # Targets must resolve to public addresses; these hosts or networks (comma list of host names,

@@ -372,6 +372,7 @@ def _extract(
                 wall_seconds=wall_seconds or settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
+                jobs_per_child=settings.DOCPLATFORM_EXTRACTION_CHILD_JOBS,
             ),
             fields=service_field_spec(service=job.service),
             on_progress=progress,
