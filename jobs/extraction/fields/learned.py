@@ -220,8 +220,8 @@ def decide(
 
 def learned_confidence(decision: Decision, rule: dict[str, Any], supplier_score: float) -> float:
     """The rule's reliability, lowered by a doubtful supplier match or a close rival value."""
-    clear = decision.score / (decision.score + decision.rival + 1e-6)
-    return reliability(rule) * min(1.0, supplier_score / 0.9) * min(1.0, 2 * clear - 0.5)
+    clear = min(1.0, 0.5 + (decision.score - decision.rival) / 0.4)
+    return reliability(rule) * min(1.0, supplier_score / 0.9) * clear
 
 
 # --- using what was learned ----------------------------------------------------------------
