@@ -44,6 +44,10 @@ from jobs.extraction.types import Page  # noqa: E402
 EXPECTED_NAME = {"receipts": "company", "einvoices": "seller_name", "invoices": "issuer"}
 EXPECTED_DATE = {"receipts": "date", "einvoices": "issue_date", "invoices": "date"}
 POSITIONS = ("1st", "2nd", "3rd-4th", "5th+")
+# Fields a reviewer also checks (they make an invoice's totals add up), scored the same way.
+ALSO_REVIEWED: dict[str, list[tuple[str, str, str]]] = {
+    "einvoices": [("net_amount", "net_total", "amount"), ("tax_amount", "tax_total", "amount")],
+}
 
 
 def _position(n: int) -> str:
@@ -90,6 +94,7 @@ def _pages(item: Item, *, cached_only: bool) -> list[Page] | None:
 
 def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
     kind = KIND[folder]
+    reviewed = [*SCORED[folder], *ALSO_REVIEWED.get(folder, [])]
     learnable = kind_types(kind)
     knowledge: dict[str, Any] = {"suppliers": [], "rules": []}
     next_id = 1
@@ -99,6 +104,7 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
     repeat: dict[str, list[int]] = defaultdict(list)  # run -> rights of fields corrected before
     straight: dict[str, list[int]] = {"with": [0, 0, 0], "without": [0, 0, 0]}
     outcomes: dict[str, int] = defaultdict(int)
+    learned_right: dict[str, list[int]] = defaultdict(list)
     for item in sorted(todo, key=_order):
         pages = _pages(item, cached_only=args.cached_only)
         if not pages:
@@ -122,7 +128,18 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
                 document_errors=result.validation_errors,
             )
             all_right = True
-            for ours, theirs, compare in SCORED[folder]:
+            if args.show_blocking and run == "with" and needs_review and seen[supplier] > 1:
+                low = [
+                    f"{n}={f.value!r}:{f.confidence:.2f}/{f.source}"
+                    for n, f in result.fields.items()
+                    if n in DEFAULT_REQUIRED[kind]
+                    and isinstance(f, ExtractedField)
+                    and f.confidence < args.threshold
+                ]
+                print(
+                    f"  BLOCKED {item.name}: {low} {[e.get('code') for e in result.validation_errors]}"
+                )
+            for ours, theirs, compare in reviewed:
                 found = result.fields.get(ours)
                 value = found.value if isinstance(found, ExtractedField) else None
                 ok = same(compare, expected.get(theirs), value)
@@ -135,6 +152,13 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
                             f"  {item.name}: {ours} got {value!r} ({found.source if isinstance(found, ExtractedField) else ''}, "
                             f"{found.confidence if isinstance(found, ExtractedField) else 0:.2f}) want {expected.get(theirs)!r}; used {result.learned}"
                         )
+                if (
+                    run == "with"
+                    and isinstance(found, ExtractedField)
+                    and found.source == "learned"
+                ):
+                    sure = "≥ 0.9" if found.confidence >= 0.9 else "< 0.9"
+                    learned_right[sure].append(int(ok))
                 if run == "with":
                     values[ours] = value
                     if not ok:
@@ -143,13 +167,23 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
             if not needs_review:
                 straight[run][1] += 1
                 straight[run][2] += int(not all_right)
+                if args.show_wrong and not all_right:
+                    print(
+                        f"  APPROVED WRONG ({run}) {item.name}: "
+                        + ", ".join(
+                            f"{o}={result.fields[o].value!r}/{result.fields[o].source}/{result.fields[o].confidence:.2f} want {expected.get(t)!r}"
+                            for o, t, c in SCORED[folder]
+                            if isinstance(result.fields.get(o), ExtractedField)
+                            and not same(c, expected.get(t), result.fields[o].value)
+                        )
+                    )
                 if run == "with":
                     approved_with = True
         if approved_with and not args.review_all:
             continue
         # The review: wrong fields corrected to the expected value, the others confirmed.
         how: dict[str, str] = {}
-        for ours, _, _ in SCORED[folder]:
+        for ours, _, _ in reviewed:
             if ours not in learnable:
                 continue
             if ours in wrong_with:
@@ -167,7 +201,7 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
     docs = straight["with"][0]
     print(f"\n{folder}: {docs} documents, {len(seen)} suppliers, replayed in date order")
     print(f"  {'field':<16}{'run':<9}" + "".join(f"{p:>16}" for p in POSITIONS))
-    for ours, _, _ in SCORED[folder]:
+    for ours, _, _ in reviewed:
         for run in ("without", "with"):
             cells = []
             for pos in POSITIONS:
@@ -191,6 +225,10 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
             f"  straight-through {run:<8} {approved}/{total} "
             f"({100 * approved / max(total, 1):.1f} %), wrong among them {wrong}"
         )
+    for sure, rights in sorted(learned_right.items()):
+        print(
+            f"  fields from learned knowledge, confidence {sure}: {sum(rights)}/{len(rights)} right"
+        )
     print(
         f"  rule outcomes at review: {dict(outcomes)}; suppliers known: "
         f"{len(knowledge['suppliers'])}, rules: {len(knowledge['rules'])}"
@@ -206,6 +244,7 @@ def main() -> int:
     parser.add_argument("--cached-only", action="store_true", help="skip documents not cached")
     parser.add_argument("--review-all", action="store_true", help="review straight-through too")
     parser.add_argument("--show-wrong", action="store_true")
+    parser.add_argument("--show-blocking", action="store_true")
     parser.add_argument("--variants", nargs="*", default=["image", "pdf"])
     args = parser.parse_args()
     for folder in args.folders:

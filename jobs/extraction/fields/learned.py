@@ -21,6 +21,7 @@ Pure functions over pages and plain JSON; the review app stores the knowledge.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from typing import Any
 from jobs.extraction.fields.anchors import Lexicon
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField, FieldValue
+from jobs.extraction.fields.normalize import Parsed
 from jobs.extraction.fields.supplier import (
     find_supplier,
     identity,
@@ -38,7 +40,7 @@ from jobs.extraction.fields.supplier import (
     normalised_name,
 )
 from jobs.extraction.fields.text import fold_token
-from jobs.extraction.types import Page
+from jobs.extraction.types import Page, Word
 
 # A candidate matches a learned context from this score on (0..1).
 MATCH_FROM = 0.55
@@ -51,7 +53,9 @@ PRIOR_RIGHT = 9.0
 PRIOR_WRONG = 1.0
 # Fields holding the supplier's own name, per kind.
 NAME_FIELDS = {"receipt": "merchant", "invoice": "issuer"}
-LEARNABLE_TYPES = frozenset(["date", "amount", "number", "reference", "iban", "vat_id", "name"])
+LEARNABLE_TYPES = frozenset(
+    ["date", "amount", "number", "reference", "iban", "vat_id", "name", "currency"]
+)
 
 
 @dataclass(slots=True)
@@ -169,6 +173,67 @@ def same_value(field_type: str, a: Any, b: Any) -> bool:
     return normalised_name(a) == normalised_name(b)
 
 
+def _date_forms(value: str) -> list[tuple[str, str]]:
+    """The ways a date (ISO) may be printed glued to other text: (text, format)."""
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return []
+    year, month, day = value.split("-")
+    out: list[tuple[str, str]] = []
+    for sep in ("/", "-", ".", ""):
+        out.append((f"{day}{sep}{month}{sep}{year}", f"d{sep}m{sep}Y"))
+        out.append((f"{year}{sep}{month}{sep}{day}", f"Y{sep}m{sep}d"))
+        out.append((f"{day}{sep}{month}{sep}{year[2:]}", f"d{sep}m{sep}y"))
+    return out
+
+
+_PART = {"d": r"(?P<d>\d\d)", "m": r"(?P<m>\d\d)", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d\d)"}
+
+
+def _read_date(text: str, form: str) -> str | None:
+    """A date read with a learned format (``d/m/Y``...) from the start of ``text``."""
+    pattern = "".join(_PART.get(ch, re.escape(ch)) for ch in form)
+    found = re.match(pattern, text)
+    if not found:
+        return None
+    parts = found.groupdict()
+    year = parts.get("Y") or f"20{parts.get('y')}"
+    try:
+        return dt.date(int(year), int(parts["m"]), int(parts["d"])).isoformat()
+    except ValueError:
+        return None
+
+
+def _glued(page: int, word: Word, value: str, raw: str) -> Candidate:
+    return Candidate(value, raw, 1.0, page, [word], Parsed(value))
+
+
+def pattern_candidates(locator: Locator, contexts: Sequence[dict[str, Any]]) -> list[Candidate]:
+    """Dates printed in a way the generic parser does not read (``04/03/201815:41``,
+    ``Date:25/04/18``), read with the formats reviewers showed (``format``, ``offset``)."""
+    forms = {(k["format"], k.get("offset", 0)) for k in contexts if k.get("format")}
+    out: list[Candidate] = []
+    for page in locator.pages:
+        for word in page.words:
+            for form, offset in forms:
+                value = _read_date(word.text[offset:], form)
+                if value is not None:
+                    out.append(_glued(page.number, word, value, word.text))
+    return out
+
+
+def glued_dates(locator: Locator, value: Any) -> list[tuple[Candidate, str, int]]:
+    """Where a date the generic parser missed is printed glued: (candidate, format, offset)."""
+    out: list[tuple[Candidate, str, int]] = []
+    for page in locator.pages:
+        for word in page.words:
+            for text, form in _date_forms(str(value)):
+                offset = word.text.find(text)
+                if offset >= 0 and _read_date(word.text[offset:], form) == value:
+                    out.append((_glued(page.number, word, str(value), word.text), form, offset))
+                    break
+    return out
+
+
 def candidates(locator: Locator, field_type: str, *, receipt: bool = False) -> list[Candidate]:
     """Every value of a type on the document (names: the issuer's candidate runs)."""
     if field_type == "name":
@@ -190,19 +255,33 @@ def decide(
     """The value the rule points at on this document, if one matches well enough."""
     found = candidates(locator, field_type, receipt=receipt) if found is None else found
     contexts = rule.get("contexts") or []
-    wanted = [normalised_name(n) for n in names if n]
+    if field_type == "date":
+        found = [*found, *pattern_candidates(locator, contexts)]
     best: dict[str, tuple[float, float, Candidate]] = {}
     for candidate in found:
         seen = context_of(locator, candidate)
         place = max((match(seen, k) * _weight(k) for k in contexts), default=0.0)
         quality = max((match(seen, k) for k in contexts), default=0.0)
         if field_type == "name":
-            similarity = max(
-                (name_similarity(normalised_name(candidate.value), w) for w in wanted),
-                default=0.0,
+            similarity, spelling = max(
+                (
+                    (name_similarity(normalised_name(candidate.value), normalised_name(n)), n)
+                    for n in names
+                    if n
+                ),
+                default=(0.0, ""),
             )
-            if similarity < 0.8:
+            if similarity < 0.85:
                 continue
+            # The supplier's name as reviewers spelt it, found where the page prints it.
+            candidate = Candidate(
+                spelling,
+                candidate.raw,
+                candidate.score,
+                candidate.page,
+                candidate.words,
+                candidate.parsed,
+            )
             place = 0.7 * similarity + 0.3 * max(place, 0.5 if not contexts else 0.0)
             quality = max(quality, similarity)
         if quality < MATCH_FROM:
@@ -232,6 +311,7 @@ def field_types(kind: str, types: dict[str, str]) -> dict[str, str]:
     out = {name: t for name, t in types.items() if t in LEARNABLE_TYPES}
     if kind in NAME_FIELDS:
         out[NAME_FIELDS[kind]] = "name"
+        out["currency"] = "currency"
     return out
 
 
@@ -340,6 +420,12 @@ def learn(
                 rule["overruled"] = rule.get("overruled", 0) + 1
                 outcome = "overruled"
     seen = [(c, context_of(locator, c)) for c in found]
+    if field_type == "date":
+        seen += [(c, context_of(locator, c)) for c in pattern_candidates(locator, contexts)]
+        if value and not any(same_value(field_type, c.value, value) for c, _ in seen):
+            for candidate, form, offset in glued_dates(locator, value):
+                context = {**context_of(locator, candidate), "format": form, "offset": offset}
+                seen.append((candidate, context))
     for learned in contexts:
         pointed = max(seen, key=lambda item: match(item[1], learned), default=None)
         if pointed is None or match(pointed[1], learned) < MATCH_FROM:
@@ -351,7 +437,9 @@ def learn(
     for candidate, context in seen:
         if not same_value(field_type, candidate.value, value):
             continue
-        if any(_same_context(context, k) for k in contexts):
+        if any(
+            _same_context(context, k) and k.get("format") == context.get("format") for k in contexts
+        ):
             continue
         contexts.append({**context, "right": 1, "wrong": 0})
     contexts.sort(key=lambda k: -_weight(k))
