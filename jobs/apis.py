@@ -165,7 +165,8 @@ class JobListApi(ServiceApi):
             )
         jobs = selectors.job_list_for_service(service=service, status=wanted)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(jobs, request, view=self)
+        page = paginator.paginate_queryset(jobs, request, view=self) or []
+        page = selectors.jobs_with_service(jobs=page, service=service)
         data = JobSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 

@@ -64,6 +64,10 @@ class Job(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["service", "-created_at"], name="job_service_created"),
+            # The job list's status filter: one service's jobs of one status, newest first.
+            models.Index(
+                fields=["service", "status", "-created_at"], name="job_service_status_created"
+            ),
             models.Index(fields=["status", "created_at"], name="job_status_created"),
             models.Index(fields=["expired_at", "expires_at"], name="job_expiry"),
             models.Index(fields=["status", "enqueued_at"], name="job_status_enqueued"),

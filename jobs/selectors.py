@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -27,11 +28,28 @@ def job_request_id(job_id: str) -> str:
     return found or f"job-{job_id}"
 
 
+def _jobs(service: Service) -> QuerySet[Job]:
+    """The service's jobs with their documents, without the documents' results: a status or a
+    list never shows them, and a result's JSON can run to megabytes."""
+    return Job.objects.filter(service=service).select_related("document").defer("document__result")
+
+
+def jobs_with_service(*, jobs: Iterable[Job], service: Service) -> list[Job]:
+    """``jobs`` (all the service's) with ``service`` set on them and on their documents, so
+    serialising them does not look the service up once per row."""
+    found = list(jobs)
+    for job in found:
+        job.service = service
+        job.document.service = service
+    return found
+
+
 def job_get_for_service(*, service: Service, job_id: str) -> Job | None:
     pk = _uuid(job_id)
     if pk is None:
         return None
-    return Job.objects.select_related("document").filter(service=service, pk=pk).first()
+    job = _jobs(service).filter(pk=pk).first()
+    return jobs_with_service(jobs=[job], service=service)[0] if job else None
 
 
 def document_get_for_service(*, service: Service, resource_id: str) -> Document | None:
@@ -42,7 +60,9 @@ def document_get_for_service(*, service: Service, resource_id: str) -> Document 
 
 
 def job_list_for_service(*, service: Service, status: str | None = None) -> QuerySet[Job]:
-    jobs = Job.objects.filter(service=service).select_related("document")
+    """Newest first (index ``job_service_status_created`` serves the status filter); pass the
+    page through :func:`jobs_with_service`."""
+    jobs = _jobs(service)
     if status:
         jobs = jobs.filter(status=status)
     return jobs

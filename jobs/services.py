@@ -13,10 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from docplatform.db import database_now
@@ -53,12 +54,20 @@ ACTIVE_JOBS_RETRY_SECONDS = 5
 
 
 def job_enqueue(*, job_id: uuid.UUID) -> None:
-    """Hand a job id to the queue once the current transaction commits.
+    """Hand a job id to the queue, in the current transaction when the queue lives in the same
+    database, else once it commits.
 
-    Enqueueing before commit would let a worker look for a row it cannot see yet. The job is
-    committed by then, so a failed enqueue must not undo it: it is logged, and the reconciler
-    delivers the job like any lost delivery.
+    The queue's own table in the job's database (django-q2's ORM broker on ``default``): the
+    delivery row is written in the job's transaction, so the two commit together (one commit,
+    one connection per submit) and a worker cannot see one without the other.
+
+    Any other queue: enqueueing before commit would let a worker look for a row it cannot see
+    yet, so it is done after commit. The job is committed by then, so a failed enqueue must
+    not undo it: it is logged, and the reconciler delivers the job like any lost delivery.
     """
+    if transaction.get_connection().in_atomic_block and _queue_in_database():
+        async_task(TASK, str(job_id), group="jobs")
+        return
 
     def enqueue() -> None:
         try:
@@ -67,6 +76,13 @@ def job_enqueue(*, job_id: uuid.UUID) -> None:
             logger.exception("job %s: enqueue failed; the reconciler will deliver it", job_id)
 
     transaction.on_commit(enqueue)
+
+
+def _queue_in_database() -> bool:
+    """Whether queued tasks are rows of this database (and not run at once, as in tests)."""
+    return (
+        Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC and not getattr(Conf, "BROKER_CLASS", None)
+    )
 
 
 def upload_sha256(upload: UploadedFile) -> str:

@@ -298,3 +298,65 @@ def test_each_page_has_a_preview_image_for_its_own_service_only(
     assert other.get(f"{base}/pages/1/preview").status_code == 404
     mine = f"/api/v1/inference/service/{other_service.public_id}/predicted-documents/{resource}"
     assert other.get(f"{mine}/pages/1/preview").status_code == 404
+
+
+def _jobs_with_results(service, count: int) -> None:
+    for number in range(count):
+        job = Job.objects.create(service=service, status=Job.Status.COMPLETED)
+        Document.objects.create(
+            service=service,
+            job=job,
+            original_filename=f"d{number}.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            result={"pages": [{"text": "x" * 1000}]},
+        )
+
+
+def test_listing_jobs_takes_as_many_queries_for_forty_rows_as_for_two(
+    api_client, service, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/api/v1/inference/service/{service.public_id}/jobs"
+    _jobs_with_results(service, 2)
+    with CaptureQueriesContext(connection) as two:
+        assert len(api_client.get(url).json()["results"]) == 2
+    _jobs_with_results(service, 38)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        assert len(api_client.get(url).json()["results"]) == 40
+
+
+def test_status_and_list_reads_never_load_a_result(api_client, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _jobs_with_results(service, 3)
+    job = Job.objects.filter(service=service).first()
+    base = f"/api/v1/inference/service/{service.public_id}/jobs"
+    with CaptureQueriesContext(connection) as queries:
+        assert api_client.get(f"{base}?status=completed").status_code == 200
+        assert api_client.get(f"{base}/{job.pk}").status_code == 200
+    document_reads = [q["sql"] for q in queries.captured_queries if "jobs_document" in q["sql"]]
+    assert document_reads
+    assert not any('"jobs_document"."result"' in sql for sql in document_reads)
+
+
+def test_the_status_filter_of_the_job_list_is_served_by_an_index(service):
+    from django.db import connection
+
+    from jobs.selectors import job_list_for_service
+
+    jobs = job_list_for_service(service=service, status=Job.Status.QUEUED)[:51]
+    sql, params = jobs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        else:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "job_service_status_created" in plan
+    assert "TEMP B-TREE" not in plan  # no sort: the index gives the order

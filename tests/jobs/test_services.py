@@ -146,3 +146,50 @@ def test_a_document_with_more_pages_than_the_plan_has_left_fails_before_extracti
     assert job.document.result is None
     assert not list(Path(job.document.file.path).parent.glob("page-*.webp"))
     assert PlanUsage.objects.get(plan=service.plan).pages_used == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_writes_its_queue_row_in_the_jobs_own_transaction(
+    service, media_root, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    from docplatform.quotas import QuotaExceeded
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # a real queue: rows a cluster would take
+    content = documents.text_pdf(["Queued with its job"])
+    with CaptureQueriesContext(connection) as queries:
+        job = services.job_create(
+            service=service,
+            api_key=None,
+            upload=documents.upload("q.pdf", content),
+            content_type="application/pdf",
+            sha256="0" * 64,
+        )
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    # One transaction, the queue row inside it.
+    assert statements.count("COMMIT") == 1
+    insert = next(i for i, q in enumerate(queries.captured_queries) if "django_q_ormq" in q["sql"])
+    assert insert < statements.index("COMMIT")
+    [row] = OrmQ.objects.all()
+    assert SignedPackage.loads(row.payload)["args"] == (str(job.pk),)
+
+    # A refused submit leaves neither a job nor a delivery.
+    service.plan = UsagePlan.objects.create(
+        name="None left", documents_limit=0, subscription_start=timezone.now()
+    )
+    service.save(update_fields=["plan"])
+    with pytest.raises(QuotaExceeded):
+        services.job_create(
+            service=service,
+            api_key=None,
+            upload=documents.upload("r.pdf", content),
+            content_type="application/pdf",
+            sha256="1" * 64,
+        )
+    assert OrmQ.objects.count() == 1
+    assert Job.objects.count() == 1
