@@ -6,6 +6,7 @@ same database, DEBUG off, a secret key generated into the data directory on firs
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,6 +151,7 @@ DATABASE_PATH = env_path("DOCPLATFORM_DB_PATH", DATA_DIR / "db.sqlite3")
 # Several machines share one PostgreSQL server instead: DOCPLATFORM_DATABASE_URL, e.g.
 # postgres://docplatform:secret@db.internal:5432/docplatform (psycopg 3).
 DATABASE_URL = env_str("DOCPLATFORM_DATABASE_URL", "")
+_checkout_tag = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
 DATABASES = {
     "default": database_from_url(
         DATABASE_URL, conn_max_age=env_int("DOCPLATFORM_DB_CONN_MAX_AGE", 60)
@@ -163,8 +165,9 @@ DATABASES = {
             "timeout": env_int("DOCPLATFORM_DB_TIMEOUT", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
-        # A file, not :memory:, so a real worker process can share the test database.
-        "TEST": {"NAME": str(DATA_DIR / "test-db.sqlite3")},
+        # A file, not :memory:, so a real worker process can share the test database; one per
+        # checkout, so test runs of two checkouts on one machine never share it.
+        "TEST": {"NAME": str(DATA_DIR / f"test-db-{_checkout_tag}.sqlite3")},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
