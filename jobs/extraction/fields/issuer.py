@@ -196,6 +196,10 @@ SELLER_HEADINGS = frozenset(
         "leistungserbringer",
     ]
 )
+# Words that go with a title without naming anyone: "N°", "No.", "Nr", "de", "of".
+TITLE_FILLERS = frozenset(["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und"])
+# A software or copyright line ("(c) 2022", "© DWC", "Stylesheet-Version") is boilerplate.
+COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\bstylesheet\b|\bversion\b", re.I)
 _POSTCODE = re.compile(r"\b\d{4,6}\b")
 # A gap this wide (page widths) between two words separates two columns.
 COLUMN_GAP = 0.08
@@ -231,10 +235,23 @@ def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
     return Candidate(text, text, score, page, list(words), Parsed(text))
 
 
+def _with_row_label(row: Row, words: Sequence[Word]) -> list[Word]:
+    """``words`` with the label just left of them on their row ("Name:", "Firma:"), so a
+    heading above a label column counts for the value column beside it."""
+    segments = _segments(row)
+    start = min(w.box[0] for w in words)
+    left = [s for s in segments if s[-1].box[2] <= start + 1e-6]
+    if left and _text(left[-1]) and " ".join(w.text for w in left[-1]).rstrip().endswith(":"):
+        return [*left[-1], *words]
+    return list(words)
+
+
 def _heading_above(
     rows: list[Row], index: int, words: Sequence[Word], headings: frozenset[str]
 ) -> float:
     """Strength of a heading in the rows just above, in the same column (1 = right above)."""
+    if index < len(rows):
+        words = _with_row_label(rows[index], words)
     for step in range(1, 5):
         if index - step < 0:
             break
@@ -297,6 +314,8 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             continue
         seen.add((key, joined))  # type: ignore[arg-type]
         tokens = _tokens(text)
+        if tokens and all(t in TITLE_WORDS or t in TITLE_FILLERS for t in tokens):
+            continue  # a document title ("TAX INVOICE", "FACTURE N°") names no one
         letters = sum(c.isalpha() for c in text)
         digits = sum(c.isdigit() for c in text)
         uppers = sum(c.isupper() for c in text)
@@ -315,6 +334,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "title": float(bool(set(tokens) & TITLE_WORDS)),
             "address": float(bool(set(tokens) & ADDRESS_WORDS) or bool(_POSTCODE.search(text))),
             "contact": float(bool(CONTACT.search(text))),
+            "copyright": float(bool(COPYRIGHT.search(text))),
             "label_like": float(":" in text or text.endswith(":")),
             "digits": digits / max(1, len(text)),
             "upper": uppers / max(1, letters),
