@@ -107,9 +107,7 @@ def main() -> int:
     parser.add_argument("--folders", nargs="*", default=["receipts", "einvoices", "invoices"])
     parser.add_argument("--engine", default="rapidocr")
     parser.add_argument("--threshold", type=float, default=0.9)
-    parser.add_argument(
-        "--variants", nargs="*", default=[], help="only these: pdf, image, scan200"
-    )
+    parser.add_argument("--variants", nargs="*", default=[], help="only these: pdf, image, scan200")
     parser.add_argument("--limit", type=int, default=0, help="at most N documents per folder")
     parser.add_argument("--refresh", action="store_true", help="extract pages again")
     parser.add_argument("--cached-only", action="store_true", help="skip documents not cached yet")

@@ -247,9 +247,16 @@ def _with_row_label(row: Row, words: Sequence[Word]) -> list[Word]:
 
 
 def _heading_above(
-    rows: list[Row], index: int, words: Sequence[Word], headings: frozenset[str]
+    rows: list[Row],
+    index: int,
+    words: Sequence[Word],
+    headings: frozenset[str],
+    other: frozenset[str] = frozenset(),
 ) -> float:
-    """Strength of a heading in the rows just above, in the same column (1 = right above)."""
+    """Strength of a heading in the rows just above, in the same column (1 = right above).
+
+    The search stops at a heading of the ``other`` kind: a buyer's block below the seller's
+    is not the seller's."""
     if index < len(rows):
         words = _with_row_label(rows[index], words)
     for step in range(1, 5):
@@ -261,6 +268,8 @@ def _heading_above(
             tokens = set(_tokens(_text(segment)))
             if tokens & headings and len(tokens) <= 5:
                 return 1.0 / step
+            if tokens & other and len(tokens) <= 5:
+                return 0.0
     return 0.0
 
 
@@ -344,8 +353,10 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "short": float(letters < 4),
             "tokens": min(8, len(tokens)) / 8,
             "joined": float(joined),
-            "customer_above": _heading_above(rows, index, words, CUSTOMER_HEADINGS),
-            "seller_above": _heading_above(rows, index, words, SELLER_HEADINGS),
+            "customer_above": _heading_above(
+                rows, index, words, CUSTOMER_HEADINGS, SELLER_HEADINGS
+            ),
+            "seller_above": _heading_above(rows, index, words, SELLER_HEADINGS, CUSTOMER_HEADINGS),
             "id_near": _near_id(rows, index),
             "brand": float(any(b in key for b in brands)),
             "repeats": float(len(key) >= 6 and folded_all.count(fold(text)) >= 2),
