@@ -339,7 +339,9 @@ def features(
             f["currency_mark"] = float(bool(candidate.parsed and candidate.parsed.currency))
             f["sum_of_two"] = float(_sum_of_two(value, numeric))
             f["cash_minus_change"] = float(_difference(value, numeric))
-            f["zero"] = float(value is not None and value <= 0)
+            f["zero"] = float(value is not None and value == 0)
+            # A credit note's total is negative; anywhere else a minus marks a deduction.
+            f["negative"] = float(value is not None and value < 0)
             after, before = _rounding_relation(value, numeric, rounding)
             f["after_rounding"] = float(after)
             f["before_rounding"] = float(before)
