@@ -196,6 +196,10 @@ SELLER_HEADINGS = frozenset(
         "leistungserbringer",
     ]
 )
+# A receipt's closing words ("Thank you, please come again") name no one.
+COURTESY_WORDS = frozenset(
+    ["thank", "thanks", "please", "again", "visit", "welcome", "terima", "kasih", "danke", "merci"]
+)
 # Words that go with a title without naming anyone: "N°", "No.", "Nr", "de", "of".
 TITLE_FILLERS = frozenset(["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und"])
 # A software or copyright line ("(c) 2022", "© DWC", "Stylesheet-Version") is boilerplate.
@@ -230,7 +234,25 @@ def _overlaps(a: Sequence[Word], b: Sequence[Word]) -> bool:
     )
 
 
+# Where a company's registration or tax number starts after its name: "(519537-X)",
+# "(139386 X)", "CO REG NO : 210038-K", "GST ID: ...", "ROC No.".
+_ID_START = re.compile(r"^\(\d{3,}|^\d{5,}|^(?:co\.?|company|roc|gst|sst|reg\.?|vat|ust-?id)$", re.I)
+
+
+def _name_words(words: list[Word]) -> list[Word]:
+    """The words of a name without the registration number printed after it."""
+    for index, word in enumerate(words[1:], 1):
+        text = word.text.strip()
+        if _ID_START.match(text) and (
+            text[:1] in "(0123456789"
+            or (index + 1 < len(words) and re.match(r"(?i)reg|no|id|nr|#", words[index + 1].text))
+        ):
+            return words[:index]
+    return words
+
+
 def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
+    words = _name_words(words)
     text = _text(words)
     return Candidate(text, text, score, page, list(words), Parsed(text))
 
@@ -344,6 +366,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "address": float(bool(set(tokens) & ADDRESS_WORDS) or bool(_POSTCODE.search(text))),
             "contact": float(bool(CONTACT.search(text))),
             "copyright": float(bool(COPYRIGHT.search(text))),
+            "courtesy": float(bool(set(tokens) & COURTESY_WORDS)),
             "label_like": float(":" in text or text.endswith(":")),
             "digits": digits / max(1, len(text)),
             "upper": uppers / max(1, letters),

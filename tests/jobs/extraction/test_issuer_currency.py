@@ -83,3 +83,15 @@ def test_a_seller_heading_above_a_label_column_marks_the_name_beside_the_label()
     assert features["Firmenkunde GmbH"]["customer_above"] == 1.0
     assert features["Firmenkunde GmbH"]["seller_above"] == 0.0
     assert features["Visualisierung eRechnung (c) 2025"]["copyright"] == 1.0
+
+
+def test_a_merchant_name_comes_without_the_registration_number_printed_after_it():
+    locator = _locator(
+        row(0.03, (0.2, "GARDENIA BAKERIES (KL) SDN BHD (139386 X)")),
+        row(0.06, (0.2, "LOT 3, JALAN PELABUR 23/1")),
+        row(0.90, (0.2, "Thank You. Please come again.")),
+    )
+    features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
+    assert "GARDENIA BAKERIES (KL) SDN BHD" in features
+    assert features["Thank You. Please come again."]["courtesy"] == 1.0
+    assert extract_issuer(locator, receipt=True).value == "GARDENIA BAKERIES (KL) SDN BHD"
