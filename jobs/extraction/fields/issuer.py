@@ -236,7 +236,9 @@ def _overlaps(a: Sequence[Word], b: Sequence[Word]) -> bool:
 
 # Where a company's registration or tax number starts after its name: "(519537-X)",
 # "(139386 X)", "CO REG NO : 210038-K", "GST ID: ...", "ROC No.".
-_ID_START = re.compile(r"^\(\d{3,}|^\d{5,}|^(?:co\.?|company|roc|gst|sst|reg\.?|vat|ust-?id)$", re.I)
+_ID_START = re.compile(
+    r"^\(\d{3,}|^\d{5,}|^(?:co\.?|company|roc|gst|sst|reg\.?|vat|ust-?id)$", re.I
+)
 
 
 def _name_words(words: list[Word]) -> list[Word]:
