@@ -7,8 +7,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from docplatform.models import ApiKey
-from docplatform.selectors import api_key_get_usable
-from docplatform.services import api_key_touch
+from docplatform.services import api_key_authenticate, api_key_touch
 
 HEADER = "HTTP_X_API_KEY"
 
@@ -20,7 +19,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         raw = request.META.get(HEADER, "").strip()
         if not raw:
             raise exceptions.NotAuthenticated("The x-api-key header is missing.")
-        key = api_key_get_usable(raw=raw)
+        key = api_key_authenticate(raw=raw)
         if key is None:
             raise exceptions.AuthenticationFailed(
                 "The API key is not valid: unknown, revoked or expired."

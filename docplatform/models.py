@@ -131,8 +131,9 @@ class Service(models.Model):
 class ApiKey(models.Model):
     """A key that lets an application use one service.
 
-    The key itself is never stored: only a lookup ``prefix`` and a salted PBKDF2 hash of the
-    whole key. The plaintext is returned once, by ``api_key_create``.
+    The key itself is never stored: only a lookup ``prefix`` and an HMAC-SHA256 of the whole
+    key under a server-side secret (see :mod:`docplatform.keys`). The plaintext is returned
+    once, by ``api_key_create``.
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="api_keys")

@@ -8,13 +8,20 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from docplatform.keys import hash_key, split_key, verify_key
+from docplatform.keys import Match, hash_key, key_secret, split_key, verify_key
 from docplatform.models import ApiKey, PlanUsage, Service, ServiceUsage, UsagePlan
 from docplatform.quotas import calendar_month_start
 
 
-def api_key_get_usable(*, raw: str) -> ApiKey | None:
-    """The active, unexpired key matching ``raw``, or None.
+def api_key_secrets() -> list[bytes]:
+    """The API-key hashing secrets: the current one first, then those of former secret keys."""
+    return [key_secret(settings.SECRET_KEY)] + [
+        key_secret(former) for former in getattr(settings, "SECRET_KEY_FALLBACKS", [])
+    ]
+
+
+def api_key_match(*, raw: str) -> tuple[ApiKey, Match] | None:
+    """The active, unexpired key matching ``raw`` and how its stored hash matched, or None.
 
     The hash is computed even when the prefix is unknown, so that timing does not tell which
     prefixes exist.
@@ -22,12 +29,20 @@ def api_key_get_usable(*, raw: str) -> ApiKey | None:
     prefix = split_key(raw)
     keys = ApiKey.objects.select_related("service__plan")
     key = keys.filter(prefix=prefix).first() if prefix else None
+    secrets = api_key_secrets()
     if key is None:
-        hash_key(raw, iterations=settings.DOCPLATFORM_API_KEY_HASH_ITERATIONS)
+        hash_key(raw, secret=secrets[0])
         return None
-    if not verify_key(raw, key.hashed_key) or not key.is_usable():
+    match = verify_key(raw, key.hashed_key, secrets=secrets)
+    if match is Match.NONE or not key.is_usable():
         return None
-    return key
+    return key, match
+
+
+def api_key_get_usable(*, raw: str) -> ApiKey | None:
+    """The active, unexpired key matching ``raw``, or None."""
+    found = api_key_match(raw=raw)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True, slots=True)

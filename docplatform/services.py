@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from docplatform.keys import generate_key, hash_key
+from docplatform.keys import Match, generate_key, hash_key
 from docplatform.models import ApiKey, Service
+from docplatform.selectors import api_key_match, api_key_secrets
 
 # last_used_at is informative; writing it on every request would serialise all requests on
 # SQLite's single writer.
@@ -35,7 +35,7 @@ def api_key_create(
         service=service,
         name=name,
         prefix=generated.prefix,
-        hashed_key=hash_key(generated.raw, iterations=settings.DOCPLATFORM_API_KEY_HASH_ITERATIONS),
+        hashed_key=hash_key(generated.raw, secret=api_key_secrets()[0]),
         expires_at=expires_at,
     )
     return key, generated.raw
@@ -46,6 +46,20 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+def api_key_authenticate(*, raw: str) -> ApiKey | None:
+    """The usable key matching ``raw``, or None; a key stored under the former PBKDF2 scheme or
+    a former secret key is rewritten under the current HMAC secret on this first use."""
+    found = api_key_match(raw=raw)
+    if found is None:
+        return None
+    key, match = found
+    if match is Match.STALE:
+        current = hash_key(raw, secret=api_key_secrets()[0])
+        ApiKey.objects.filter(pk=key.pk, hashed_key=key.hashed_key).update(hashed_key=current)
+        key.hashed_key = current
+    return key
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:

@@ -225,6 +225,8 @@ DOCPLATFORM_OCR_ENGINE = env_str("DOCPLATFORM_OCR_ENGINE", "rapidocr")
 DOCPLATFORM_PREVIEW_DPI = env_int("DOCPLATFORM_PREVIEW_DPI", 150)
 DOCPLATFORM_EXTRACTION_SECONDS = env_int("DOCPLATFORM_EXTRACTION_SECONDS", 240)
 DOCPLATFORM_EXTRACTION_MEMORY_MB = env_int("DOCPLATFORM_EXTRACTION_MEMORY_MB", 2048)
+# Jobs one extraction child serves before it is replaced (1: a fresh child per job).
+DOCPLATFORM_EXTRACTION_CHILD_JOBS = env_int("DOCPLATFORM_EXTRACTION_CHILD_JOBS", 100)
 # The synchronous predict's time limit (under the web server's 120 s request timeout); longer
 # documents go through async-predict.
 DOCPLATFORM_PREDICT_SECONDS = env_int("DOCPLATFORM_PREDICT_SECONDS", 60)
@@ -258,9 +260,6 @@ DOCPLATFORM_STALL_SECONDS = env_int("DOCPLATFORM_STALL_SECONDS", 30)
 # On SIGTERM, running jobs get this long to finish before their processes are killed (they
 # are then taken up again at the next start).
 DOCPLATFORM_STOP_SECONDS = env_int("DOCPLATFORM_STOP_SECONDS", 30)
-# API key hashing: PBKDF2-SHA256 rounds. Keys carry 256 random bits, so this guards a stolen
-# database against offline guessing of weaker keys without costing much per request.
-DOCPLATFORM_API_KEY_HASH_ITERATIONS = env_int("DOCPLATFORM_API_KEY_HASH_ITERATIONS", 10_000)
 
 # --- Webhooks ---------------------------------------------------------------------------------
 # Targets must resolve to public addresses; these hosts or networks (comma list of host names,

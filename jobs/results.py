@@ -13,7 +13,7 @@ def build_result(*, kind: str, extraction: Extraction) -> dict[str, Any]:
     text = "\n\n".join(page.text for page in pages if page.text)
     confidences = [p.confidence for p in pages if p.confidence is not None]
     fields = extraction.fields or {}
-    return {
+    result = {
         "kind": kind,
         "text": text,
         "pages": [page.to_dict() for page in pages],
@@ -22,3 +22,7 @@ def build_result(*, kind: str, extraction: Extraction) -> dict[str, Any]:
         "validation_errors": fields.get("validation_errors", []),
         "needs_review": bool(fields.get("needs_review", False)),
     }
+    if fields.get("learned"):
+        # Which learned knowledge the extraction used (review.learning counts its use).
+        result["learned"] = fields["learned"]
+    return result

@@ -38,6 +38,7 @@ from jobs.extraction.sandbox import Extraction, SandboxLimits, extract_sandboxed
 from jobs.files import document_previews_store, document_scratch
 from jobs.models import Document, Job, document_folder
 from jobs.results import build_result
+from review.learning import learned_knowledge
 from review.services import review_init
 from webhooks.models import EventType
 from webhooks.services import job_event_emit, service_webhook_secret_ensure
@@ -287,6 +288,8 @@ def service_field_spec(*, service: Service) -> dict[str, Any]:
         "required": service.required_fields,
         "threshold": service.review_threshold,
         "today": timezone.localdate().isoformat(),
+        # What this service's reviewers taught (never another service's).
+        "learned": learned_knowledge(service=service),
     }
 
 
@@ -369,6 +372,7 @@ def _extract(
                 wall_seconds=wall_seconds or settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
+                jobs_per_child=settings.DOCPLATFORM_EXTRACTION_CHILD_JOBS,
             ),
             fields=service_field_spec(service=job.service),
             on_progress=progress,

@@ -182,3 +182,64 @@ class DocumentSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}"
+
+
+class LearnedSupplier(models.Model):
+    """A supplier a service's reviewers taught the extraction about (see ``review.learning``).
+
+    Recognised again by hashes of its identifiers (IBAN, VAT id) and of its header words; only
+    its name is kept as written. Not tied to any document: deleting documents, or the end of
+    their retention, keeps what was learned from them.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="learned_suppliers")
+    name = models.CharField(max_length=200, blank=True)
+    # Earlier spellings of the name (a reviewer's correction replaces the shown one).
+    names = models.JSONField(default=list, blank=True)
+    # {"iban": [hash], "vat": [hash], "header": [hash]}: see jobs.extraction.fields.supplier.
+    identifiers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name or f"supplier {self.pk}"
+
+
+class LearnedField(models.Model):
+    """Where one supplier's documents print one field, as reviewers showed it.
+
+    ``contexts``: the value's label words (left of it, or above it), place on the page and
+    text shape, each with how often it pointed at the right value; no value, no other text.
+    ``confirmed`` / ``overruled``: how often reviewers kept or corrected what this knowledge
+    pointed at on a later document; the extraction's confidence in it follows from them.
+    """
+
+    class How(models.TextChoices):
+        CORRECTED = "corrected", "A reviewer's correction"
+        CONFIRMED = "confirmed", "A reviewer's confirmation"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="learned_fields")
+    supplier = models.ForeignKey(LearnedSupplier, on_delete=models.CASCADE, related_name="fields")
+    field = models.CharField(max_length=200)
+    how = models.CharField(max_length=16, choices=How.choices)
+    contexts = models.JSONField(default=list, blank=True)
+    confirmed = models.PositiveIntegerField(default=0)
+    overruled = models.PositiveIntegerField(default=0)
+    used = models.PositiveIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # The last documents that taught or judged it, so each counts once (ids only).
+    documents = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service__name", "supplier__name", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "field"], name="learned_field_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} · {self.field}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jobs.models import Document, Job
 from review import fields as review_fields
+from review.learning import learning_from_approval, learning_from_corrections, learning_used
 from review.models import DocumentReview, FieldRevision, ReviewEvent
 from review.search import search_index_update
 from review.validation import CorrectionInvalid, correction_clean
@@ -63,6 +64,7 @@ def review_init(*, document: Document) -> DocumentReview:
     )
     document.review = review
     search_index_update(document=document)
+    learning_used(document=document)
     if status == Status.APPROVED:
         # Auto-validation is a decision too: receivers learn of it like of a reviewer's.
         review_decision_recorded(review=review)
@@ -150,6 +152,8 @@ def fields_correct(
         review.save(update_fields=["corrected_fields", "updated_at"])
         document.review = review
         search_index_update(document=document)
+        # A correction teaches the extraction this supplier's documents at once.
+        learning_from_corrections(document=document, names=[r.field for r in revisions])
     document.review = review
     return revisions
 
@@ -205,6 +209,9 @@ def document_decide(
         )
     if decided and status != previous:
         review_decision_recorded(review=review)
+    if status == Status.APPROVED and status != previous:
+        # A person's approval confirms the fields in force: the extraction learns them.
+        learning_from_approval(document=document)
     return review
 
 

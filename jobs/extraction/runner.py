@@ -1,13 +1,22 @@
 """Child-process entry point: ``python -m jobs.extraction.runner`` (see :mod:`sandbox`).
 
-Reads one JSON request on stdin, applies the resource limits to itself, and writes one JSON
-object per line to stdout: ``{"pages": N}``, then ``{"page": {...}}`` for each page, then
-``{"done": true}`` or ``{"error": {"code", "message"}}``.
+The child is long-lived: it serves one request after another, each a JSON line on stdin, so
+the interpreter start, the imports and the OCR models (PP-OCR's ONNX sessions take about a
+second to build) are paid once per child, not once per job. For each request it writes one
+JSON object per line to stdout: ``{"pages": N}``, then ``{"page": {...}}`` for each page,
+then ``{"done": true, ...}`` or ``{"error": {"code", "message"}}``. It exits at the end of
+stdin, and the worker recycles it after a number of jobs or after any limit breach.
+
+Limits: the address-space limit is the whole child's (its one argument, set at start). The
+CPU limit is per job: ``RLIMIT_CPU`` counts the process's whole life, so before each job its
+soft limit is moved to the CPU time used so far plus the job's allowance (the kernel sends
+SIGXCPU, which ends the child, when the job overruns it).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import sys
@@ -15,12 +24,47 @@ from pathlib import Path
 from typing import Any
 
 
-def _limit(memory_bytes: int, cpu_seconds: int) -> None:
+def _limit_memory(memory_bytes: int) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    if cpu_seconds > 0:
-        # SIGXCPU at the soft limit, SIGKILL one second later.
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    # A child stopped by a limit leaves no core file behind.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def cpu_used() -> float:
+    """CPU seconds (user and system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _limit_cpu(cpu_seconds: int) -> None:
+    """Allow the coming job ``cpu_seconds`` of CPU, counted from now."""
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(cpu_used()) + cpu_seconds if cpu_seconds > 0 else hard
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _reset_peak_memory() -> None:
+    """Start this job's peak resident memory from the current one (Linux: VmHWM).
+
+    The worker reads the peak when a child dies to tell an allocation refused by the limit
+    from a parser crash; it must be this job's, not the child's whole life's.
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def resident_kb() -> int:
+    """Current resident memory in KB (0 where /proc is not available)."""
+    try:
+        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return resident_pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _die_with_parent() -> None:
@@ -46,21 +90,26 @@ def _emit(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def main() -> int:
-    _die_with_parent()
-    request = json.loads(sys.stdin.read())
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    _limit(int(request.get("memory_bytes", 0)), int(request.get("cpu_seconds", 0)))
+_heif_registered = False
 
+
+def serve(request: dict[str, Any]) -> None:
+    """Extract one document and write its messages. Unexpected exceptions propagate: the
+    child then dies with a traceback on stderr, which the worker reports as a crash."""
+    global _heif_registered
     from jobs.extraction.document import Limits, extract_pages
+    from jobs.extraction.types import ExtractionError
 
-    if request["content_type"] == "image/heic":
+    if request["content_type"] == "image/heic" and not _heif_registered:
         # Pillow reads HEIC through this plugin (libheif), loaded only where it is needed.
         import pillow_heif
 
         pillow_heif.register_heif_opener()
-    from jobs.extraction.types import ExtractionError
+        _heif_registered = True
 
+    _reset_peak_memory()
+    _limit_cpu(int(request.get("cpu_seconds", 0)))
+    started = cpu_used()
     limits = Limits(**request.get("limits", {}))
     path = Path(request["path"])
     pages = []
@@ -77,8 +126,9 @@ def main() -> int:
             _emit({"fields": extract_and_review(pages, path=path, spec=request["fields"])})
     except ExtractionError as exc:
         _emit({"error": {"code": exc.code, "message": exc.message}})
-        return 0
+        return
     except MemoryError:
+        pages.clear()
         _emit(
             {
                 "error": {
@@ -87,10 +137,19 @@ def main() -> int:
                 }
             }
         )
-        return 0
-    _emit({"done": True})
+        return
+    _emit({"done": True, "cpu_seconds": round(cpu_used() - started, 3), "rss_kb": resident_kb()})
+
+
+def main(argv: list[str]) -> int:
+    _die_with_parent()
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    _limit_memory(int(argv[0]) if argv else 0)
+    while line := sys.stdin.buffer.readline():
+        if line.strip():
+            serve(json.loads(line))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

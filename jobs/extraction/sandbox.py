@@ -1,9 +1,11 @@
 """Run extraction in a child process under time and memory limits.
 
 django-q2 workers are daemonic processes, which may not start ``multiprocessing``
-children, so the child is a fresh interpreter started with ``subprocess``. Whatever the file
-does to the child (a parser crash, an allocation bomb, an endless loop), the worker sees an
-:class:`ExtractionError` and stays up.
+children, so the child is an interpreter started with ``subprocess``. It is long-lived: it
+serves the worker's jobs one after another (its start, imports and OCR models are paid once),
+with time and CPU limits per job, and is replaced after ``jobs_per_child`` jobs or as soon as
+a job breaches a limit or crashes it. Whatever the file does to the child (a parser crash, an
+allocation bomb, an endless loop), the worker sees an :class:`ExtractionError` and stays up.
 """
 
 from __future__ import annotations
@@ -62,20 +64,23 @@ def _lines(stream: Any) -> Iterator[bytes]:
         yield line
 
 
-def _drain(stream: Any, into: list[bytes]) -> None:
-    """Keep the head of stderr (the error), discard the rest so the child never blocks."""
-    kept = 0
-    while chunk := stream.read(65536):
-        if kept < MAX_STDERR_BYTES:
-            into.append(chunk[: MAX_STDERR_BYTES - kept])
-            kept += len(into[-1])
+def _drain(stream: Any, tail: bytearray) -> None:
+    """Keep the tail of stderr (the last error), discard the rest so the child never blocks."""
+    while chunk := stream.read1(65536):
+        tail.extend(chunk)
+        if len(tail) > MAX_STDERR_BYTES:
+            del tail[: len(tail) - MAX_STDERR_BYTES]
 
 
 @dataclass(frozen=True, slots=True)
 class SandboxLimits:
     wall_seconds: float = 120.0
+    # Per job: a long-lived child's CPU time is counted from the start of each job.
     cpu_seconds: int = 110
+    # The whole child's address space (the OCR models live in it too).
     memory_bytes: int = 2 * 1024**3
+    # A child is replaced after this many jobs (1: a fresh child per job).
+    jobs_per_child: int = 100
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -86,6 +91,80 @@ class Extraction:
     pages: list[Page]
     # {"fields", "validation_errors", "needs_review"} when fields were asked for.
     fields: dict[str, Any] | None = None
+
+
+class _Child:
+    """One long-lived extraction process, owned by the thread that started it.
+
+    ``PR_SET_PDEATHSIG`` fires when the *thread* that forked the child ends, so a child is
+    only ever used by that thread (see :data:`_owned`).
+    """
+
+    def __init__(self, memory_bytes: int) -> None:
+        self.memory_bytes = memory_bytes
+        self.owner = os.getpid()
+        self.jobs = 0
+        self.stderr = bytearray()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jobs.extraction.runner", str(memory_bytes)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_env(),
+            cwd=str(_PROJECT_ROOT),
+            start_new_session=True,
+        )
+        self._drain = threading.Thread(
+            target=_drain, args=(self.process.stderr, self.stderr), daemon=True
+        )
+        self._drain.start()
+
+    def usable(self, sandbox: SandboxLimits) -> bool:
+        return (
+            self.owner == os.getpid()
+            and self.process.poll() is None
+            and self.memory_bytes == sandbox.memory_bytes
+            and self.jobs < sandbox.jobs_per_child
+        )
+
+    def stop(self) -> tuple[int, int]:
+        """Kill the child and reap it; return its exit code and its peak memory in KB."""
+        _kill(self.process)
+        result = _wait(self.process)
+        self._drain.join(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        return result
+
+
+_owned = threading.local()
+
+
+def _child_for(sandbox: SandboxLimits) -> _Child:
+    """This thread's idle child if it can take the job, else a new one."""
+    child: _Child | None = getattr(_owned, "child", None)
+    _owned.child = None
+    if child is not None and not child.usable(sandbox):
+        if child.owner == os.getpid():
+            child.stop()
+        child = None
+    return child or _Child(sandbox.memory_bytes)
+
+
+def _release(child: _Child, *, rss_kb: int, sandbox: SandboxLimits) -> None:
+    """Keep a healthy child for this thread's next job; stop one grown too large."""
+    if rss_kb * 1024 > RECYCLE_SHARE * sandbox.memory_bytes or not child.usable(sandbox):
+        child.stop()
+    else:
+        _owned.child = child
+
+
+# A child that stays this large (share of its memory limit) after a job is replaced.
+RECYCLE_SHARE = 0.5
 
 
 def extract_sandboxed(
@@ -101,6 +180,9 @@ def extract_sandboxed(
 
     ``fields`` is the service's spec for :func:`jobs.extraction.fields.policy.extract_and_review`.
 
+    The child is reused for this thread's next jobs (up to ``sandbox.jobs_per_child``); one
+    that breached a limit, crashed, was stopped or sent anything unexpected is killed.
+
     ``on_progress(done, total)`` is called in this process as pages arrive.
     Raises :class:`ExtractionError` with the child's code, or with ``extraction_timeout``,
     ``extraction_resource_limit`` or ``extraction_crashed`` when the child had to be stopped
@@ -110,20 +192,13 @@ def extract_sandboxed(
         "path": str(path),
         "content_type": content_type,
         "limits": asdict(limits),
-        "memory_bytes": sandbox.memory_bytes,
         "cpu_seconds": sandbox.cpu_seconds,
         "fields": fields,
     }
-    env = child_env()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jobs.extraction.runner"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=str(_PROJECT_ROOT),
-        start_new_session=True,
-    )
+    child = _child_for(sandbox)
+    child.jobs += 1
+    child.stderr.clear()
+    process = child.process
     timed_out = threading.Event()
 
     def kill() -> None:
@@ -133,19 +208,16 @@ def extract_sandboxed(
     timer = threading.Timer(sandbox.wall_seconds, kill)
     timer.daemon = True
     timer.start()
-    stderr_chunks: list[bytes] = []
-    drain = threading.Thread(target=_drain, args=(process.stderr, stderr_chunks), daemon=True)
-    drain.start()
     pages: list[Page] = []
     extracted_fields: dict[str, Any] | None = None
     total = 0
     error: dict[str, str] | None = None
-    done = False
+    finished: dict[str, Any] | None = None
     too_large = False
     try:
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(json.dumps(request).encode())
-        process.stdin.close()
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        process.stdin.flush()
         for raw in _lines(process.stdout):
             message = json.loads(raw)
             if "pages" in message:
@@ -160,24 +232,30 @@ def extract_sandboxed(
                 extracted_fields = message["fields"]
             elif "error" in message:
                 error = message["error"]
+                break
             elif message.get("done"):
-                done = True
-        returncode, peak_kb = _wait(process)
+                finished = message
+                break
     except (BrokenPipeError, json.JSONDecodeError):
-        _kill(process)
-        returncode, peak_kb = _wait(process)
+        pass
     except OutputTooLarge:
         too_large = True
-        _kill(process)
-        returncode, peak_kb = _wait(process)
     except BaseException:
         # on_progress may refuse the document (a quota, say): the child must not outlive it.
-        _kill(process)
-        process.wait()
+        timer.cancel()
+        child.stop()
         raise
     finally:
         timer.cancel()
-    drain.join(timeout=5)
+    if not timed_out.is_set() and not too_large:
+        if finished is not None:
+            _release(child, rss_kb=int(finished.get("rss_kb", 0)), sandbox=sandbox)
+            return Extraction(pages=pages, fields=extracted_fields)
+        if error is not None and error.get("code") != "extraction_resource_limit":
+            _release(child, rss_kb=0, sandbox=sandbox)
+            raise ExtractionError(error["code"], error["message"])
+    # Anything else ends this child: a limit breached, a crash, output it may not send.
+    returncode, peak_kb = child.stop()
     if timed_out.is_set():
         raise ExtractionError(
             "extraction_timeout",
@@ -189,8 +267,6 @@ def extract_sandboxed(
         )
     if error is not None:
         raise ExtractionError(error["code"], error["message"])
-    if done and returncode == 0:
-        return Extraction(pages=pages, fields=extracted_fields)
     if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise ExtractionError(
             "extraction_resource_limit",
@@ -203,7 +279,7 @@ def extract_sandboxed(
             "extraction_resource_limit",
             f"The document needs more memory than the extraction limit (peak {peak_kb} KB).",
         )
-    detail = b"".join(stderr_chunks).decode(errors="replace").strip().splitlines()
+    detail = bytes(child.stderr).decode(errors="replace").strip().splitlines()
     reason = detail[-1] if detail else f"exit status {returncode}"
     if "MemoryError" in reason:
         raise ExtractionError(

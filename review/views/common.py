@@ -6,8 +6,10 @@ import uuid
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
+from django_htmx.http import reswap, retarget
 
 from jobs.models import Document
 from review import selectors
@@ -44,3 +46,11 @@ def queue_query(request: HttpRequest) -> str:
     """The queue's filters from the current query string, to carry from page to page."""
     wanted = {k: v for k, v in request.GET.items() if k in QueueFilterForm.base_fields and v}
     return urlencode(wanted)
+
+
+def refused_in_place(request: HttpRequest, text: str) -> HttpResponse:
+    """What an edit saved in place answers when it is refused: ``text`` on the status line
+    instead of the part that would have changed, which stays as it is (the reviewer's typing
+    included). A redirect would make htmx put a whole page inside that part."""
+    response = render(request, "review/_flash.html", {"flash": text, "error": True})
+    return reswap(retarget(response, "#flash"), "outerHTML")

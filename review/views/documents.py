@@ -24,6 +24,7 @@ from review.views.common import (
     document_url,
     queue_form,
     queue_query,
+    refused_in_place,
     require_role,
 )
 
@@ -126,22 +127,39 @@ def document_original(request: HttpRequest, document_id: uuid.UUID) -> FileRespo
 
 
 def _decide(request: HttpRequest, document_id: uuid.UUID, status: str) -> HttpResponse:
+    """A decision. Sent by htmx (Approve, staying on the document) it is answered in place:
+    the header with the new status, the reasons and the history; "... and open next" and
+    plain forms are answered with the next page."""
     document = document_or_404(request, document_id)
     require_role(request, document, Role.REVIEWER)
     form = DecisionForm(request.POST)
     form.is_valid()
     queue = form.cleaned_data.get("queue", "")
     reason = form.cleaned_data.get("reason", "")
+    in_place = bool(request.htmx) and not form.cleaned_data.get("open_next")
+    refusal = ""
     if status == DocumentReview.Status.NOT_APPROVED and not reason:
-        messages.error(request, "Say why the document is rejected; it was not rejected.")
-        return redirect(document_url(document, queue))
-    try:
-        services.document_decide(document=document, status=status, user=request.user, reason=reason)
-    except services.ReviewError as error:
-        messages.error(request, error.message)
+        refusal = "Say why the document is rejected; it was not rejected."
+    else:
+        try:
+            services.document_decide(
+                document=document, status=status, user=request.user, reason=reason
+            )
+        except services.ReviewError as error:
+            refusal = error.message
+    if refusal:
+        if in_place:
+            return refused_in_place(request, refusal)
+        messages.error(request, refusal)
         return redirect(document_url(document, queue))
     name = document.alias or document.original_filename or str(document.pk)
     verdict = "Approved" if status == DocumentReview.Status.APPROVED else "Rejected"
+    if in_place:
+        document.refresh_from_db()
+        document.review = selectors.document_review(document=document)  # type: ignore[assignment]
+        context = document_context(request, document, queue=queue)
+        context["flash"] = f"{verdict} {name}."
+        return render(request, "review/_decision_response.html", context)
     messages.success(request, f"{verdict} {name}.")
     if not form.cleaned_data.get("open_next"):
         return redirect(document_url(document, queue))

@@ -15,7 +15,7 @@ from jobs.models import Document
 from review import fields as review_fields
 from review import selectors, services
 from review.forms import FieldCorrectionForm, NoteForm, ReadBoxForm, RowForm
-from review.views.common import document_or_404, document_url, require_role
+from review.views.common import document_or_404, document_url, refused_in_place, require_role
 from review.views.documents import document_context
 
 Role = selectors.Role
@@ -33,7 +33,7 @@ def _fragment(
     edit: bool = False,
 ) -> HttpResponse:
     """What an htmx edit answers: the part that changed (``target``: a field's name, or
-    ``table:<list>``) and, out of band, the history, the reasons and a status line."""
+    ``table:<list>``) and, out of band, the history and a status line."""
     document.refresh_from_db()
     document.review = selectors.document_review(document=document)  # type: ignore[assignment]
     context = document_context(request, document, queue=queue, correction=correction)
@@ -60,7 +60,10 @@ def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     require_role(request, document, Role.REVIEWER)
     form = FieldCorrectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The correction was not understood; nothing was saved.")
+        text = "The correction was not understood; nothing was saved."
+        if request.htmx:
+            return refused_in_place(request, text)
+        messages.error(request, text)
         return redirect(document_url(document))
     name, queue = form.cleaned_data["field"], form.cleaned_data["queue"]
     value = form.cleaned_data["value"]
@@ -70,6 +73,8 @@ def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
         )
     except services.ReviewError as error:
         if error.code == "unknown_field" or not error.param:
+            if request.htmx:
+                return refused_in_place(request, error.message)
             messages.error(request, error.message)
             return redirect(document_url(document, queue))
         # A value of the wrong type: shown at its field, with what was typed kept.
@@ -98,12 +103,17 @@ def row_add(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     require_role(request, document, Role.REVIEWER)
     form = RowForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The row was not understood; nothing was changed.")
+        text = "The row was not understood; nothing was changed."
+        if request.htmx:
+            return refused_in_place(request, text)
+        messages.error(request, text)
         return redirect(document_url(document))
     name, queue = form.cleaned_data["list_name"], form.cleaned_data["queue"]
     try:
         index = services.list_row_add(document=document, list_name=name, user=request.user)
     except services.ReviewError as error:
+        if request.htmx:
+            return refused_in_place(request, error.message)
         messages.error(request, error.message)
         return redirect(document_url(document, queue))
     text = f"Added row {index + 1} to {review_fields.label(name).lower()}."
@@ -130,13 +140,18 @@ def row_delete(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     require_role(request, document, Role.REVIEWER)
     form = RowForm(request.POST)
     if not form.is_valid() or form.cleaned_data.get("index") is None:
-        messages.error(request, "The row was not understood; nothing was changed.")
+        text = "The row was not understood; nothing was changed."
+        if request.htmx:
+            return refused_in_place(request, text)
+        messages.error(request, text)
         return redirect(document_url(document))
     name, queue = form.cleaned_data["list_name"], form.cleaned_data["queue"]
     index = form.cleaned_data["index"]
     try:
         services.list_row_delete(document=document, list_name=name, index=index, user=request.user)
     except services.ReviewError as error:
+        if request.htmx:
+            return refused_in_place(request, error.message)
         messages.error(request, error.message)
         return redirect(document_url(document, queue))
     text = f"Deleted row {index + 1} of {review_fields.label(name).lower()}."
@@ -153,17 +168,33 @@ def note_add(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     require_role(request, document, Role.REVIEWER)
     form = NoteForm(request.POST)
     queue = request.POST.get("queue", "")[:2000]
-    if not form.is_valid():
-        messages.error(request, "Write the note first (up to 5,000 characters).")
-        return redirect(document_url(document, queue, anchor="history-title"))
-    try:
-        services.document_note_add(
-            document=document, text=form.cleaned_data["text"], user=request.user
+    if form.is_valid():
+        try:
+            services.document_note_add(
+                document=document, text=form.cleaned_data["text"], user=request.user
+            )
+        except services.ReviewError as error:
+            refusal = error.message
+        else:
+            refusal = ""
+    else:
+        refusal = "Write the note first (up to 5,000 characters)."
+    if request.htmx:
+        # The note form comes back empty (or with the refused text and why, at the field),
+        # and the history with the note, out of band.
+        context = document_context(request, document, queue=queue)
+        context.update(
+            {
+                "note_error": refusal,
+                "note_text": request.POST.get("text", "")[:5000] if refusal else "",
+                "flash": "" if refusal else "Note added.",
+            }
         )
-    except services.ReviewError as error:
-        messages.error(request, error.message)
-        return redirect(document_url(document, queue, anchor="history-title"))
-    messages.success(request, "Note added.")
+        return render(request, "review/_note_response.html", context)
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, "Note added.")
     return redirect(document_url(document, queue, anchor="history-title"))
 
 

@@ -22,7 +22,10 @@
 
   function flash(text) {
     var line = document.getElementById("flash");
-    if (line) line.textContent = text;
+    if (!line) return;
+    line.textContent = text;
+    line.classList.remove("flash-error");
+    line.setAttribute("role", "status");
   }
 
   function select(name, options) {
@@ -39,7 +42,10 @@
     }
     if (options.focusRow !== false) {
       row.focus({ preventScroll: true });
-      row.scrollIntoView({ block: "nearest", inline: "nearest" });
+      // After a save in place nothing moves unless the field left the view entirely.
+      var rect = row.getBoundingClientRect();
+      var gone = rect.bottom < 0 || rect.top > window.innerHeight;
+      if (!options.keepScroll || gone) row.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
     if (history.replaceState) history.replaceState(null, "", "#field-" + name);
   }
@@ -61,8 +67,9 @@
   // A textarea keeps its newlines, so an untouched multi-line value is never "changed".
   function changedInputs() {
     return Array.prototype.filter.call(document.querySelectorAll("[data-field-input]"), function (input) {
-      // A refused value is shown as typed, and is not saved either.
-      return input.value !== input.defaultValue || input.getAttribute("aria-invalid") === "true";
+      // A refused value is shown as typed, and is not saved either (a blank one loses nothing).
+      return input.value !== input.defaultValue
+        || (input.getAttribute("aria-invalid") === "true" && input.value.trim() !== "");
     });
   }
   function unsaved() { return changedInputs().length > 0; }
@@ -74,6 +81,18 @@
     // Only the form's own inputs changed: they are being sent, so the tab may close quietly.
     if (!lost.length) { if (unsaved()) leaving = true; return true; }
     if (window.confirm(QUESTION)) { leaving = true; return true; }
+    var first = lost[0];
+    var row = first.closest("[data-field-row]");
+    if (row) select(row.getAttribute("data-field"), { focusRow: false });
+    first.focus();
+    return false;
+  }
+
+  // A decision taken in place does not leave, but it must not pass over an unsaved edit
+  // either: ask, and stay on that edit when the answer is no.
+  function mayDecide(form) {
+    var lost = changedInputs().filter(function (input) { return !form.contains(input); });
+    if (!lost.length || window.confirm(QUESTION)) return true;
     var first = lost[0];
     var row = first.closest("[data-field-row]");
     if (row) select(row.getAttribute("data-field"), { focusRow: false });
@@ -134,12 +153,47 @@
     if (row && row.getAttribute("data-field") !== currentName) select(row.getAttribute("data-field"), { focusRow: false });
   });
 
-  // Deleting a row asks first.
+  // Deleting a row asks first; a decision in place asks when an edit is unsaved.
   document.addEventListener("htmx:confirm", function (event) {
+    var decision = event.target.closest && event.target.closest("form[data-decision]");
+    if (decision) {
+      if (!mayDecide(decision)) event.preventDefault();
+      return;
+    }
     var form = event.target.closest && event.target.closest("[data-confirm]");
     if (!form) return;
     event.preventDefault();
     if (window.confirm(form.getAttribute("data-confirm"))) event.detail.issueRequest(true);
+  });
+
+  // A save in place that is answered by another page (the sign-in page once the session has
+  // ended) is followed as a page, never put inside the field.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var asked = (detail.pathInfo && detail.pathInfo.requestPath || "").split("?")[0].split("#")[0];
+    var answered = detail.pathInfo && detail.pathInfo.responsePath;
+    if (answered && asked && answered.split("?")[0] !== new URL(asked, location.href).pathname) {
+      event.preventDefault();
+      leaving = true;
+      location.assign(detail.xhr.responseURL);
+    }
+  });
+  // A save that fails (a lost connection, a server error, a refused role) says so; what was
+  // typed stays in its field.
+  function failed(text) {
+    var line = document.getElementById("flash");
+    if (!line) return;
+    line.textContent = text;
+    line.classList.add("flash-error");
+    line.setAttribute("role", "alert");
+  }
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    failed(status === 403 ? "Your role in this service does not allow this; nothing was saved."
+      : "The server could not save this (error " + status + "); nothing was saved. Try again.");
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    failed("The server could not be reached; nothing was saved. Try again.");
   });
 
   // After a save in place: stay on the field (or on the field with the error).
@@ -149,8 +203,13 @@
       if (!rowOf(box.getAttribute("data-box"))) box.remove();
     });
     var line = document.getElementById("flash");
+    // A refused save leaves the focus where the reviewer was typing.
+    if (line && line.hasAttribute("data-stay")) return;
     var focus = line && line.getAttribute("data-focus");
-    var invalid = root.querySelector("[data-field-input][aria-invalid=true]");
+    // A note sent: the empty note field keeps the focus, for the next one.
+    var other = focus && !rowOf(focus) && document.getElementById(focus);
+    if (other) { other.focus({ preventScroll: true }); return; }
+    var invalid = root.querySelector("[data-field-row] [data-field-input][aria-invalid=true]");
     if (invalid) {
       var row = invalid.closest("[data-field-row]");
       if (row) select(row.getAttribute("data-field"), { scrollPage: false, focusRow: false });
@@ -161,7 +220,7 @@
     if (!target) return;
     // Back on the field, ready for j/k (htmx would put the focus back into the input); in a
     // row just added, straight into its first cell.
-    select(target, { scrollPage: false });
+    select(target, { scrollPage: false, keepScroll: true });
     if (line && line.getAttribute("data-edit") === "1") edit();
   });
 

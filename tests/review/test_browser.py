@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORTS = {"wide": (1280, 800), "narrow": (390, 844)}
+# Where the reviewer has scrolled: the window, and the side panel (its own scroll box when
+# wide).
+SCROLLED = "[window.scrollX, window.scrollY, document.querySelector('.side').scrollTop]"
 
 
 @pytest.fixture
@@ -134,8 +137,11 @@ def sign_in(page, base: str) -> None:
 def saved(page, text: str) -> None:
     """Wait for an in-place save to report ``text`` (no page load happens)."""
     try:
+        # The text, and htmx done with the swap (focus is set when it has settled).
         page.wait_for_function(
-            "t => (document.getElementById('flash') || {}).textContent === t", arg=text
+            "t => (document.getElementById('flash') || {}).textContent === t"
+            " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')",
+            arg=text,
         )
     except Exception:
         shown = page.evaluate("(document.getElementById('flash') || {}).textContent")
@@ -221,10 +227,14 @@ def test_a_member_reviews_an_invoice_with_the_keyboard_and_the_api_sees_it(
     page.keyboard.type("42183017-B")
     url_before = page.url
     page.evaluate("window.stillHere = true")
+    where = page.evaluate(SCROLLED)
+    number_at = page.locator('[data-field="invoice_number"]').bounding_box()["y"]
     page.keyboard.press("Enter")
     saved(page, "Saved Invoice number: 42183017-B.")
-    # Saved in place: no page load, and the field is still in view.
+    # Saved in place: no page load, nothing scrolled or moved, and the field is in view.
     assert page.evaluate("window.stillHere") is True
+    assert page.evaluate(SCROLLED) == where
+    assert page.locator('[data-field="invoice_number"]').bounding_box()["y"] == number_at
     assert page.url == url_before.split("#")[0] + "#field-invoice_number"
     row = page.locator('[data-field="invoice_number"]').bounding_box()
     assert row["y"] >= 0 and row["y"] + row["height"] / 2 <= height
@@ -418,15 +428,40 @@ def test_a_reviewer_fixes_line_items_reads_a_missing_value_from_the_page_and_rej
     page.locator('[data-zoom="fit"]').click()
 
     # A note, then a rejection that asks why; both are in the history and the API. Sending
-    # the note asks nothing: the note is what was typed.
+    # the note asks nothing (the note is what was typed), and it is saved in place: no page
+    # load, the page and the side panel stay where the reviewer scrolled them.
     questions: list[str] = []
     page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.locator("#note-text").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 40); document.querySelector('.side').scrollTop += 40")
+    where = page.evaluate(SCROLLED)
     page.fill("#note-text", "Credit note expected")
-    with page.expect_navigation():
-        page.locator(".note-form button").click()
+    page.locator(".note-form button").click()
+    saved(page, "Note added.")
     assert questions == []
+    assert page.evaluate("window.stillHere") is True
+    assert page.evaluate(SCROLLED) == where
     assert "noted: Credit note expected" in " ".join(page.locator(".history").inner_text().split())
-    page.locator("body").focus()
+    # The note field is empty again, keeps the focus, and nothing counts as unsaved.
+    note = page.locator("#note-text")
+    assert note.input_value() == ""
+    assert note.evaluate("el => el === document.activeElement")
+    # An empty note is refused at the note field, in place.
+    page.keyboard.type("   ")
+    page.keyboard.press("Control+Enter")
+    page.locator("#note-error").wait_for()
+    assert "Write the note first" in page.locator("#note-error").inner_text()
+
+    # Approve (without opening the next document) is taken in place too: the status in the
+    # header and the history change, the page stays.
+    page.locator('[data-action="approve"]').click()
+    saved(page, "Approved coolblue1.pdf.")
+    assert page.locator("#doc-header .status").inner_text() == "Approved"
+    assert "set the status to Approved" in " ".join(page.locator(".history").inner_text().split())
+    assert page.evaluate("window.stillHere") is True
+    assert questions == []
+    # The keyboard goes on from the Approve button.
+    assert page.evaluate("document.activeElement.dataset.action") == "approve"
     page.keyboard.press("r")
     reason = page.locator("#reject-reason")
     assert reason.evaluate("el => el === document.activeElement")
@@ -435,6 +470,31 @@ def test_a_reviewer_fixes_line_items_reads_a_missing_value_from_the_page_and_rej
         page.keyboard.press("Control+Enter")
     assert "Rejected coolblue1.pdf." in page.locator(".messages").inner_text()
     assert errors == []
+    context.close()
+
+    # Without JavaScript every form still works, as a page of its own.
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/review/documents/{invoices['aws']}/")
+    number = page.locator('[data-field="invoice_number"]')
+    number.locator("[data-field-input]").fill("42183017-C")
+    with page.expect_navigation():
+        number.locator("button[type=submit]").click()
+    assert page.url.endswith("#field-invoice_number")
+    assert "Saved Invoice number: 42183017-C." in page.locator(".messages").inner_text()
+    page.fill("#note-text", "Checked without scripts")
+    with page.expect_navigation():
+        page.locator(".note-form button").click()
+    assert "noted: Checked without scripts" in " ".join(
+        page.locator(".history").inner_text().split()
+    )
+    with page.expect_navigation():
+        page.locator('[data-action="approve"]').click()
+    assert "Approved AmazonWebServices.pdf." in page.locator(".messages").inner_text()
     context.close()
     body = request(
         "GET",

@@ -113,6 +113,81 @@ def test_a_note_is_kept_in_the_history(reviewer_client, service, complete_docume
     assert "Call them" in reviewer_client.get(detail_url(document)).content.decode()
 
 
+def test_a_note_sent_in_place_answers_an_empty_note_form_and_the_history(
+    reviewer_client, service, complete_document
+):
+    document = complete_document(service)
+    response = reviewer_client.post(
+        reverse("review:note-add", args=[document.pk]), {"text": "Call them"}, **HTMX
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'id="note"' in body and "data-field-input></textarea>" in body
+    assert 'id="history" hx-swap-oob="true"' in body and "Call them" in body
+    assert "Note added." in body
+    assert ReviewEvent.objects.filter(document=document, kind="note").count() == 1
+
+
+def test_an_empty_note_sent_in_place_is_refused_at_the_note_field(
+    reviewer_client, service, complete_document
+):
+    document = complete_document(service)
+    response = reviewer_client.post(
+        reverse("review:note-add", args=[document.pk]), {"text": "   "}, **HTMX
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'aria-invalid="true"' in body and 'id="note-error"' in body
+    assert "Write the note first" in body
+    assert not ReviewEvent.objects.filter(document=document).exists()
+
+
+def test_an_approval_in_place_answers_the_header_with_the_new_status_and_the_history(
+    reviewer_client, service, complete_document
+):
+    document = complete_document(service)
+    response = reviewer_client.post(reverse("review:approve", args=[document.pk]), {}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'id="doc-header"' in body and "status-approved" in body
+    assert 'id="history" hx-swap-oob="true"' in body and "Approved invoice.pdf." in body
+    assert DocumentReview.objects.get(document=document).revision_status == "approved"
+    # Approve and open next goes on to another page, with htmx or without.
+    response = reviewer_client.post(
+        reverse("review:approve", args=[document.pk]), {"open_next": "1"}, **HTMX
+    )
+    assert response.status_code == 302
+
+
+def test_a_refused_save_in_place_says_why_on_the_status_line_not_with_a_whole_page(
+    reviewer_client, service, complete_document
+):
+    document = complete_document(service)
+    response = reviewer_client.post(
+        reverse("review:field-update", args=[document.pk]),
+        {"field": "no_such_field", "value": "1"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#flash" and response["HX-Reswap"] == "outerHTML"
+    body = response.content.decode()
+    assert "<html" not in body and "flash-error" in body
+    response = reviewer_client.post(
+        reverse("review:row-delete", args=[document.pk]),
+        {"list_name": "line_items", "index": "7"},
+        **HTMX,
+    )
+    assert response["HX-Retarget"] == "#flash"
+    # Without JavaScript the same refusal comes back with the page.
+    response = reviewer_client.post(
+        reverse("review:field-update", args=[document.pk]),
+        {"field": "no_such_field", "value": "1"},
+    )
+    assert response.status_code == 302
+
+
 def test_the_reasons_for_review_are_named_on_the_document(
     reviewer_client, service, complete_document
 ):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT
 from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
 from jobs.extraction.fields.einvoice import einvoice_fields
 from jobs.extraction.fields.form import extract_form
 from jobs.extraction.fields.invoice import INVOICE_FIELDS, extract_invoice
+from jobs.extraction.fields.learned import apply_learned
 from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
 from jobs.extraction.fields.receipt import extract_receipt
 from jobs.extraction.fields.validation import required_errors, totals_errors, validate_value
@@ -75,21 +78,33 @@ def extract_fields(
     pdf_path: Path | str | None = None,
     path: Path | str | None = None,
     today: dt.date | None = None,
+    learned: dict[str, Any] | None = None,
 ) -> FieldsResult:
     """Extract and validate the fields of one document.
 
     ``kind``: ``text``, ``invoice``, ``receipt``, ``custom`` (needs ``schema``) or ``form``
     (needs ``pdf_path``). With the document's ``path``, an invoice that is an e-invoice (or
     carries one) takes its fields from the XML. Raises ValueError for an unknown kind or a
-    missing/invalid schema.
+    missing/invalid schema. ``learned``: the service's learned knowledge (see :mod:`learned`),
+    used for invoices read from their pages and for receipts.
     """
     document_errors: list[dict] = []
+    used: dict[str, Any] | None = None
     if kind == "text":
         fields = extract_text(pages)
     elif kind == "invoice":
         einvoice = einvoice_fields(path, pages) if path is not None else None
         fields = einvoice[0] if einvoice else extract_invoice(pages)
         document_errors.extend(einvoice[1] if einvoice else [])
+        if learned and not einvoice:
+            used = apply_learned(
+                pages,
+                fields,
+                learned,
+                kind=kind,
+                types=INVOICE_FIELDS,
+                lexicon={**INVOICE, **OTHER},
+            )
         _check(fields, INVOICE_FIELDS, today=today)
         items = fields.get("line_items")
         if isinstance(items, list):
@@ -98,6 +113,10 @@ def extract_fields(
         document_errors.extend(totals_errors(fields))
     elif kind == "receipt":
         fields = extract_receipt(pages)
+        if learned:
+            used = apply_learned(
+                pages, fields, learned, kind=kind, types=RECEIPT_TYPES, lexicon={**RECEIPT, **OTHER}
+            )
         _check(fields, RECEIPT_TYPES, today=today)
     elif kind == "custom":
         if schema is None:
@@ -123,4 +142,4 @@ def extract_fields(
         fields = dict(extract_form(pdf_path))
     else:
         raise ValueError(f"Unknown extraction kind {kind!r}; expected one of {', '.join(KINDS)}.")
-    return FieldsResult(fields=fields, validation_errors=document_errors)
+    return FieldsResult(fields=fields, validation_errors=document_errors, learned=used)

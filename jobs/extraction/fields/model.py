@@ -109,9 +109,14 @@ class FieldsResult:
 
     fields: dict[str, FieldValue] = field(default_factory=dict)
     validation_errors: list[dict[str, str]] = field(default_factory=list)
+    # Learned knowledge used: {"supplier": id, "fields": {name: rule id}}, or None.
+    learned: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "fields": {name: field_to_dict(value) for name, value in self.fields.items()},
             "validation_errors": list(self.validation_errors),
         }
+        if self.learned is not None:
+            data["learned"] = self.learned
+        return data

@@ -20,7 +20,8 @@ DEFAULT_REQUIRED: dict[str, list[str]] = {
 
 
 def extract_and_review(pages: Sequence[Page], *, path: Path, spec: dict[str, Any]) -> dict:
-    """``spec``: ``{"kind", "schema", "required", "threshold", "today"}`` of the service.
+    """``spec``: ``{"kind", "schema", "required", "threshold", "today", "learned"}`` of the
+    service (``learned``: its learned knowledge, see :mod:`learned`).
 
     Returns ``{"fields", "validation_errors", "needs_review"}``.
     """
@@ -33,6 +34,7 @@ def extract_and_review(pages: Sequence[Page], *, path: Path, spec: dict[str, Any
             pdf_path=path if spec["kind"] == "form" else None,
             path=path,
             today=today,
+            learned=spec.get("learned") or None,
         )
     except ValueError as exc:
         raise ExtractionError("invalid_service_configuration", str(exc)) from exc
