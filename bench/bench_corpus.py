@@ -68,6 +68,11 @@ def same(kind: str, expected: Any, got: Any) -> bool:
     if expected in (None, "") or got in (None, ""):
         return False
     if kind == "date":
+        compact = str(expected).strip()
+        if re.fullmatch(r"\d{8}", compact):
+            # Labels written without separators: 20180304 or 25032018.
+            e = compact
+            return str(got) in {f"{e[:4]}-{e[4:6]}-{e[6:]}", f"{e[4:]}-{e[2:4]}-{e[:2]}"}
         parsed = parse_date(
             str(expected)[:10] if re.match(r"\d{4}-\d\d-\d\d", str(expected)) else str(expected)
         )
@@ -102,6 +107,7 @@ def main() -> int:
     parser.add_argument("--folders", nargs="*", default=["receipts", "einvoices", "invoices"])
     parser.add_argument("--engine", default="rapidocr")
     parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--variants", nargs="*", default=[], help="only these: pdf, image, scan200")
     parser.add_argument("--limit", type=int, default=0, help="at most N documents per folder")
     parser.add_argument("--refresh", action="store_true", help="extract pages again")
     parser.add_argument("--cached-only", action="store_true", help="skip documents not cached yet")
@@ -110,6 +116,8 @@ def main() -> int:
     args = parser.parse_args()
 
     todo = items(folders=tuple(args.folders))
+    if args.variants:
+        todo = [item for item in todo if item.variant in args.variants]
     if args.limit:
         per: dict[str, int] = defaultdict(int)
         kept = []

@@ -29,6 +29,8 @@ CACHE = Path(
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 # Bumped whenever page extraction changes in a way that changes its output.
 PAGES_VERSION = "3"
+# Text-layer PDFs only: their pages now carry the words read inside their images.
+PDF_PAGES_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,8 @@ def items(corpus: Path = DEFAULT_CORPUS, *, folders: tuple[str, ...] | None = No
 
 def _key(item: Item, engine: str) -> str:
     digest = hashlib.sha1(item.path.read_bytes()).hexdigest()[:16]
-    return f"{PAGES_VERSION}-{engine}-{item.variant}-{digest}"
+    version = PDF_PAGES_VERSION if item.variant == "pdf" else PAGES_VERSION
+    return f"{version}-{engine}-{item.variant}-{digest}"
 
 
 def _scan_of(pdf_path: Path, dpi: int = 200) -> Path:

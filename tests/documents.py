@@ -25,6 +25,18 @@ def text_pdf(*pages: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
+def letterhead_pdf(letterhead: list[str], body: list[str]) -> bytes:
+    """A text-layer page whose letterhead is a picture: its words exist only as pixels."""
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.image(text_image(letterhead, size=(900, 80 + 80 * len(letterhead))), x=15, y=10, w=120)
+    pdf.set_font("Helvetica", size=12)
+    pdf.set_y(60)
+    for line in body:
+        pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT", h=8)
+    return bytes(pdf.output())
+
+
 def text_image(lines: list[str], *, size: tuple[int, int] = (1240, 700)) -> Image.Image:
     """A white page with black text large enough for Tesseract."""
     image = Image.new("RGB", size, "white")

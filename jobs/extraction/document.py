@@ -10,7 +10,8 @@ from pathlib import Path
 from PIL import Image, ImageSequence
 
 from jobs.extraction import detect, ocr, pdf, previews, xmlpages
-from jobs.extraction.types import ExtractionError, Page
+from jobs.extraction.lines import reading_order
+from jobs.extraction.types import ExtractionError, Page, Word
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Limits:
     preview_dir: str | None = None
     preview_dpi: int = 150
     preview_max_side: int = 2000
+    # Read text inside the images of text-layer pages (logos, letterheads, pasted scans).
+    ocr_images: bool = True
 
 
 def count_pages(path: Path, *, content_type: str) -> int:
@@ -87,6 +90,8 @@ def _pdf_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
                 layer = pdf.text_layer(page, number=index + 1)
                 printable = sum(1 for c in layer.text if not c.isspace())
                 if printable >= limits.min_text_chars:
+                    if limits.ocr_images:
+                        layer = _with_image_text(page, layer, limits)
                     if limits.preview_dir:
                         image = pdf.render_page(
                             page, dpi=limits.preview_dpi, max_pixels=limits.max_pixels
@@ -118,6 +123,68 @@ def _pdf_pages(path: Path, limits: Limits) -> Iterator[Page | int]:
                 page.close()
     finally:
         document.close()
+
+
+# Images on text-layer pages are read at this resolution: logos and letterheads are large
+# print, and 200 dpi read the same words as 300 dpi on the corpus's invoices.
+REGION_DPI = 200
+REGION_CANVAS = 736
+
+
+def _with_image_text(page: pdf.pdfium.PdfPage, layer: Page, limits: Limits) -> Page:
+    """The text layer plus the words OCR reads inside the page's images.
+
+    Words are mapped from the image region to the page; one whose centre falls on a word
+    of the text layer is dropped, since the layer already has it.
+    """
+    regions = pdf.image_regions(page, layer.words)
+    if not regions:
+        return layer
+    added: list[Word] = []
+    for x0, y0, x1, y1 in regions:
+        image = pdf.render_region(
+            page, (x0, y0, x1, y1), dpi=REGION_DPI, max_pixels=limits.max_pixels // 4
+        )
+        if min(image.size) < 12:
+            continue
+        # Placed with a white margin on a canvas at least as large as the text detector's
+        # input: it would otherwise upscale a short, wide logo several times (measured 0.5 to
+        # 1.4 s a logo against 0.17 to 0.33 s this way, the same words read).
+        pad = 16
+        w = max(image.width + 2 * pad, REGION_CANVAS)
+        h = max(image.height + 2 * pad, REGION_CANVAS)
+        padded = Image.new("RGB", (w, h), "white")
+        padded.paste(image.convert("RGB"), (pad, pad))
+        for word in ocr.read_words(padded, lang=limits.lang, engine=limits.ocr_engine):
+            bx0, by0, bx1, by1 = word.box
+            # From the padded crop's 0..1 to the region, then to the page.
+            rx0 = (bx0 * w - pad) / image.width
+            ry0 = (by0 * h - pad) / image.height
+            rx1 = (bx1 * w - pad) / image.width
+            ry1 = (by1 * h - pad) / image.height
+            box = (
+                _unit(x0 + rx0 * (x1 - x0)),
+                _unit(y0 + ry0 * (y1 - y0)),
+                _unit(x0 + rx1 * (x1 - x0)),
+                _unit(y0 + ry1 * (y1 - y0)),
+            )
+            if not _on_a_word(box, layer.words):
+                added.append(Word(text=word.text, box=box, confidence=word.confidence, line=0))
+    if not added:
+        return layer
+    words, text = reading_order([*layer.words, *added])
+    layer.words = words
+    layer.text = text.strip()
+    return layer
+
+
+def _unit(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+def _on_a_word(box: tuple[float, float, float, float], words: list[Word]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(w.box[0] <= cx <= w.box[2] and w.box[1] <= cy <= w.box[3] for w in words)
 
 
 def _open_image(path: Path, *, max_pixels: int) -> Image.Image:

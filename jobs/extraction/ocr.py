@@ -329,6 +329,32 @@ def engine_available(engine: str) -> bool:
     return True
 
 
+def read_words(
+    image: Image.Image, *, lang: str = "eng+deu", engine: str = DEFAULT_ENGINE
+) -> list[Word]:
+    """Words of an image read as it is (no turning or straightening): for a region cut out of
+    a page, such as a logo or a pasted-in scan. Boxes are normalised to ``image``."""
+    image = flatten(image)
+    if is_blank(image):
+        return []
+    if engine == "tesseract" or not engine_available("rapidocr"):
+        return _tesseract_words(image, lang)
+    with _allocation_failures_as_memory_errors():
+        return _rapidocr_words(image)[0]
+
+
+@contextmanager
+def _allocation_failures_as_memory_errors() -> Iterator[None]:
+    """onnxruntime reports an allocation refused under the extraction's memory limit as a
+    RuntimeException carrying std::bad_alloc: make it the MemoryError it is."""
+    try:
+        yield
+    except Exception as exc:
+        if "bad_alloc" in str(exc) or "Failed to allocate" in str(exc):
+            raise MemoryError(str(exc)[-200:]) from exc
+        raise
+
+
 def ocr_image(
     image: Image.Image, *, number: int, lang: str = "eng+deu", engine: str = DEFAULT_ENGINE
 ) -> Page:
@@ -346,14 +372,8 @@ def ocr_image(
         words = _tesseract_words(image, lang)
     else:
         image = straighten(image)
-        try:
+        with _allocation_failures_as_memory_errors():
             image, words = _rapidocr_page(image)
-        except Exception as exc:
-            # onnxruntime reports a failed allocation (under the extraction's memory limit)
-            # as a RuntimeException carrying std::bad_alloc.
-            if "bad_alloc" in str(exc) or "Failed to allocate" in str(exc):
-                raise MemoryError(str(exc)[-200:]) from exc
-            raise
     words, text = reading_order(words)
     return Page(
         number=number,

@@ -125,3 +125,72 @@ def _rotate(box: Box, rotation: int) -> Box:
 
 def _clip(value: float) -> float:
     return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+def image_regions(
+    page: pdfium.PdfPage, words: list[Word], *, min_share: float = 0.003, max_regions: int = 6
+) -> list[Box]:
+    """Boxes (normalised, as displayed) of the page's images that may hold text the text
+    layer lacks: a letterhead or logo, a scanned block pasted into a generated page.
+
+    An image under the text layer's own words (a scan with an invisible OCR layer, a
+    background) is left out: its text is already there. Tiny images (bullets, rules) too.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    left, bottom, right, top = page.get_bbox()
+    width, height = right - left, top - bottom
+    if width <= 0 or height <= 0:
+        return []
+    rotation = page.get_rotation() % 360
+    regions: list[tuple[float, Box]] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        try:
+            o_left, o_bottom, o_right, o_top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        box = _rotate(
+            (
+                _clip((o_left - left) / width),
+                _clip((top - o_top) / height),
+                _clip((o_right - left) / width),
+                _clip((top - o_bottom) / height),
+            ),
+            rotation,
+        )
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        if area < min_share or _covered_by_words(box, words) > 0.05:
+            continue
+        regions.append((area, box))
+    regions.sort(reverse=True)
+    return [box for _, box in regions[:max_regions]]
+
+
+def render_region(page: pdfium.PdfPage, box: Box, *, dpi: int, max_pixels: int) -> Image.Image:
+    """The part ``box`` (normalised, as displayed) of the page rendered at ``dpi``."""
+    width, height = page.get_size()
+    x0, y0, x1, y1 = box
+    region_pixels = (x1 - x0) * width * (y1 - y0) * height * (dpi / 72.0) ** 2
+    scale = dpi / 72.0
+    if region_pixels > max_pixels:
+        scale *= (max_pixels / region_pixels) ** 0.5
+    # Crop is applied after rotation, in points cut off each side (left, bottom, right, top).
+    crop = (x0 * width, (1 - y1) * height, (1 - x1) * width, y0 * height)
+    bitmap = page.render(scale=scale, crop=crop, grayscale=False)
+    try:
+        return bitmap.to_pil()
+    finally:
+        bitmap.close()
+
+
+def _covered_by_words(box: Box, words: list[Word]) -> float:
+    """Share of ``box``'s area under the words whose centre lies inside it."""
+    x0, y0, x1, y1 = box
+    area = max((x1 - x0) * (y1 - y0), 1e-9)
+    covered = 0.0
+    for word in words:
+        wx0, wy0, wx1, wy1 = word.box
+        cx, cy = (wx0 + wx1) / 2, (wy0 + wy1) / 2
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            covered += (wx1 - wx0) * (wy1 - wy0)
+    return covered / area

@@ -66,6 +66,25 @@ def test_pdf_text_layer_gives_text_and_word_boxes_in_reading_order(tmp_path):
     assert pages[1].text == "Second page text here"
 
 
+def test_text_inside_an_image_of_a_text_layer_page_is_read_and_placed_on_the_page(tmp_path):
+    content = documents.letterhead_pdf(
+        ["Nordwind Handels GmbH"], ["Invoice number 7781", "Total due 99.00 EUR"]
+    )
+    page = extract(tmp_path, content)[0]
+    assert page.source == "text-layer"
+    read = {w.text: w for w in page.words if w.text in {"Nordwind", "Handels", "GmbH"}}
+    assert len(read) == 3
+    # The picture spans x 15-135 mm, y 10-~31 mm of the 210 x 297 mm page.
+    for word in read.values():
+        assert 15 / 210 - 0.01 < word.box[0] < word.box[2] < 135 / 210 + 0.01
+        assert 10 / 297 - 0.01 < word.box[1] < word.box[3] < 32 / 297
+    assert page.text.splitlines()[0] == "Nordwind Handels GmbH"
+    assert [w.text for w in page.words][3:6] == ["Invoice", "number", "7781"]
+
+    plain = extract(tmp_path, content, ocr_images=False)[0]
+    assert "Nordwind" not in plain.text
+
+
 def test_image_only_pdf_is_read_through_ocr(tmp_path):
     pages = extract(tmp_path, documents.scanned_pdf(["INVOICE NUMBER INV-555", "TOTAL 42.00"]))
     assert len(pages) == 1

@@ -27,7 +27,9 @@ INVOICE: Lexicon = {
         "|bill number|bill no|rechnungsnummer|rechnungsnr|rechnungs-nr|rechnung no"
         "|rechnungs no|numero de facture|no de facture|no facture|facture no|factuurnummer"
         "|factuurnr|factuur no|numero fattura|numero della fattura|fattura no|no fattura",
-        "document number|document no|belegnummer|beleg no|rechnung|facture|factuur|fattura",
+        "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
+        "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
+        "|avoir|credit note|credit note no|nota di credito",
         "invoice",
     ),
     "invoice_date": _weighted(

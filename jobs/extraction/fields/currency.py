@@ -111,9 +111,11 @@ WORDS: dict[str, str] = {
 _SYMBOL_PATTERN = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CODE_PATTERN = "|".join(sorted(ISO_CODES))
 # A currency at either end of an amount: "€ 4,24", "4,24 €", "EUR 34,73", "$4.11", "Rs.40".
+# Codes may touch the number ("EUR12,50", "12,50EUR"), never another letter; "RM" is the
+# ringgit's own sign, written before the number ("RM39.00", "RM 39.00").
 _EDGE = re.compile(
-    rf"^\s*(?P<lead>{_SYMBOL_PATTERN}|(?:{_CODE_PATTERN})\b)?\s*(?P<body>.*?)\s*"
-    rf"(?P<trail>{_SYMBOL_PATTERN}|\b(?:{_CODE_PATTERN}))?\s*$",
+    rf"^\s*(?P<lead>{_SYMBOL_PATTERN}|(?:{_CODE_PATTERN}|RM)(?![A-Z]))?\s*(?P<body>.*?)\s*"
+    rf"(?P<trail>{_SYMBOL_PATTERN}|(?<![A-Z])(?:{_CODE_PATTERN}))?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -140,6 +142,8 @@ def find_currency(text: str) -> tuple[str | None, str]:
     body = match.group("body")
     if marker is None:
         return None, body
+    if marker.upper() == "RM":
+        return "MYR", body
     code = parse_currency_text(marker) or parse_currency_text(marker.upper())
     return code, body
 

@@ -88,6 +88,28 @@ _NUMERIC_SPACED = re.compile(r"^(\d{1,4})\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{2,4}
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e|eme|ème|º|°)$")
 
 
+# A numeric date inside one OCR word: glued to its label ("Date:12/02/2018"), to what was
+# printed before it ("#19-18/03/2018") or to the time after it ("9/3/201820:54:50",
+# "06/04/1711:43am", "2018-01-0522:55:25"). Tried in this order; the first whose year is
+# plausible wins, so "1711:43" reads as 2017 and 11:43, not as the year 1711.
+_TIME_AFTER = r"(?=\d{1,2}:\d{2})"
+_EMBEDDED = [
+    re.compile(r"(?<![\d.,])(\d{4})([./\-])(\d{1,2})\2(\d{2})" + end)
+    for end in (_TIME_AFTER, r"(?!\d)")
+] + [
+    re.compile(r"(?<![\d.,])(\d{1,2})([./\-])(\d{1,2})\2(" + year + ")" + end)
+    for year, end in (
+        (r"\d{4}", _TIME_AFTER),
+        (r"\d{2}", _TIME_AFTER),
+        (r"\d{4}", r"(?!\d)"),
+        (r"\d{2}", r"(?![\d./\-])"),
+    )
+]
+_AFTER_DATE = re.compile(
+    r"(?:\(\w{2,4}\)\s*)?(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[-\w]{0,3}", re.I
+)
+
+
 class DateError(ValueError):
     """The text is not a date, or names a day that does not exist."""
 
@@ -129,7 +151,13 @@ def _numeric(text: str, *, dayfirst: bool) -> dt.date | None:
 
 
 def _written(text: str) -> dt.date | None:
-    tokens = [t for t in re.split(r"[\s,./\-]+", fold(text)) if t]
+    tokens = []
+    for token in re.split(r"[\s,./\-]+", fold(text)):
+        # "25Mar" and "Mar2018" as OCR glues them; ordinals ("1st") stay whole.
+        if token and not _ORDINAL.match(token) and re.fullmatch(r"\d+[a-z]+|[a-z]+\d+", token):
+            tokens.extend(re.findall(r"\d+|[a-z]+", token))
+        elif token:
+            tokens.append(token)
     month: int | None = None
     numbers: list[str] = []
     for token in tokens:
@@ -172,3 +200,41 @@ def parse_date_text(text: str, *, dayfirst: bool = True) -> dt.date:
     if written is not None:
         return written
     raise DateError(f"{text!r} is not a recognised date")
+
+
+def embedded_date(word: str, *, dayfirst: bool = True) -> dt.date | None:
+    """The numeric date inside a single word that is not itself a date, or None.
+
+    OCR glues a receipt's "Date:" to its date and the date to the time after it. Before the
+    date may stand a label or a reference that does not end in a digit; after it only a
+    weekday in brackets, a time, and at most a short suffix ("-R").
+    """
+    if len(word) > 40:
+        return None
+    for pattern in _EMBEDDED:
+        match = pattern.search(word)
+        if match is None or not _AFTER_DATE.fullmatch(word[match.end() :]):
+            continue
+        try:
+            found = _numeric(match.group(0), dayfirst=dayfirst)
+        except DateError:
+            continue
+        if found is not None and 1990 <= found.year <= 2079:
+            return found
+    return None
+
+
+def compact_date(word: str) -> dt.date | None:
+    """A date written as eight digits without separators (25032018, 20180325), when exactly
+    one reading (day first, or year first) is a plausible recent date."""
+    if not re.fullmatch(r"\d{8}", word):
+        return None
+    readings = set()
+    for year, month, day in ((word[4:], word[2:4], word[:2]), (word[:4], word[4:6], word[6:])):
+        try:
+            found = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        if 1990 <= found.year <= 2079:
+            readings.add(found)
+    return readings.pop() if len(readings) == 1 else None

@@ -280,6 +280,12 @@ def features(
         if family == "amount"
         else (set(), set())
     )
+    # Rounding adjustments ("Rounding Adj -0.01"): the total before them is not the one paid.
+    rounding = (
+        {abs(r) for r in _row_amounts(locator, candidates, NEGATIVE["neg_round"]) if r}
+        if family == "amount"
+        else set()
+    )
     heights: dict[int, float] = {}
     for page in locator.pages:
         hs = tuple(sorted(w.box[3] - w.box[1] for w in page.words))
@@ -333,7 +339,12 @@ def features(
             f["currency_mark"] = float(bool(candidate.parsed and candidate.parsed.currency))
             f["sum_of_two"] = float(_sum_of_two(value, numeric))
             f["cash_minus_change"] = float(_difference(value, numeric))
-            f["zero"] = float(value is not None and value <= 0)
+            f["zero"] = float(value is not None and value == 0)
+            # A credit note's total is negative; anywhere else a minus marks a deduction.
+            f["negative"] = float(value is not None and value < 0)
+            after, before = _rounding_relation(value, numeric, rounding)
+            f["after_rounding"] = float(after)
+            f["before_rounding"] = float(before)
             # Paid minus change, both on their labelled rows: the amount due, exactly.
             f["tendered_minus_change"] = float(
                 value is not None and any(t - value in change for t in tendered if t > value)
@@ -375,6 +386,27 @@ def _row_amounts(
             if value is not None:
                 out.add(value)
     return out
+
+
+def _rounding_relation(
+    value: Decimal | None, numeric: list[Decimal], rounding: set[Decimal]
+) -> tuple[bool, bool]:
+    """Whether ``value`` is another amount rounded by a rounding adjustment on the page
+    (after), or the amount such an adjustment rounds (before)."""
+    if value is None or not rounding or value <= 0:
+        return False, False
+    seen = set(numeric[:40])
+    after = before = False
+    for r in rounding:
+        if r >= value:
+            continue
+        if (value + r) in seen or (value - r) in seen:
+            # The rounded amount is the one in whole steps of 0.05 (or 0.10).
+            if value % Decimal("0.05") == 0:
+                after = True
+            else:
+                before = True
+    return after, before
 
 
 def _sum_of_two(value: Decimal | None, numeric: list[Decimal]) -> bool:

@@ -196,6 +196,14 @@ SELLER_HEADINGS = frozenset(
         "leistungserbringer",
     ]
 )
+# A receipt's closing words ("Thank you, please come again") name no one.
+COURTESY_WORDS = frozenset(
+    ["thank", "thanks", "please", "again", "visit", "welcome", "terima", "kasih", "danke", "merci"]
+)
+# Words that go with a title without naming anyone: "N°", "No.", "Nr", "de", "of".
+TITLE_FILLERS = frozenset(["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und"])
+# A software or copyright line ("(c) 2022", "© DWC", "Stylesheet-Version") is boilerplate.
+COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\bstylesheet\b|\bversion\b", re.I)
 _POSTCODE = re.compile(r"\b\d{4,6}\b")
 # A gap this wide (page widths) between two words separates two columns.
 COLUMN_GAP = 0.08
@@ -226,15 +234,55 @@ def _overlaps(a: Sequence[Word], b: Sequence[Word]) -> bool:
     )
 
 
+# Where a company's registration or tax number starts after its name: "(519537-X)",
+# "(139386 X)", "CO REG NO : 210038-K", "GST ID: ...", "ROC No.".
+_ID_START = re.compile(
+    r"^\(\d{3,}|^\d{5,}|^(?:co\.?|company|roc|gst|sst|reg\.?|vat|ust-?id)$", re.I
+)
+
+
+def _name_words(words: list[Word]) -> list[Word]:
+    """The words of a name without the registration number printed after it."""
+    for index, word in enumerate(words[1:], 1):
+        text = word.text.strip()
+        if _ID_START.match(text) and (
+            text[:1] in "(0123456789"
+            or (index + 1 < len(words) and re.match(r"(?i)reg|no|id|nr|#", words[index + 1].text))
+        ):
+            return words[:index]
+    return words
+
+
 def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
+    words = _name_words(words)
     text = _text(words)
     return Candidate(text, text, score, page, list(words), Parsed(text))
 
 
+def _with_row_label(row: Row, words: Sequence[Word]) -> list[Word]:
+    """``words`` with the label just left of them on their row ("Name:", "Firma:"), so a
+    heading above a label column counts for the value column beside it."""
+    segments = _segments(row)
+    start = min(w.box[0] for w in words)
+    left = [s for s in segments if s[-1].box[2] <= start + 1e-6]
+    if left and _text(left[-1]) and " ".join(w.text for w in left[-1]).rstrip().endswith(":"):
+        return [*left[-1], *words]
+    return list(words)
+
+
 def _heading_above(
-    rows: list[Row], index: int, words: Sequence[Word], headings: frozenset[str]
+    rows: list[Row],
+    index: int,
+    words: Sequence[Word],
+    headings: frozenset[str],
+    other: frozenset[str] = frozenset(),
 ) -> float:
-    """Strength of a heading in the rows just above, in the same column (1 = right above)."""
+    """Strength of a heading in the rows just above, in the same column (1 = right above).
+
+    The search stops at a heading of the ``other`` kind: a buyer's block below the seller's
+    is not the seller's."""
+    if index < len(rows):
+        words = _with_row_label(rows[index], words)
     for step in range(1, 5):
         if index - step < 0:
             break
@@ -244,6 +292,8 @@ def _heading_above(
             tokens = set(_tokens(_text(segment)))
             if tokens & headings and len(tokens) <= 5:
                 return 1.0 / step
+            if tokens & other and len(tokens) <= 5:
+                return 0.0
     return 0.0
 
 
@@ -297,6 +347,8 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             continue
         seen.add((key, joined))  # type: ignore[arg-type]
         tokens = _tokens(text)
+        if tokens and all(t in TITLE_WORDS or t in TITLE_FILLERS for t in tokens):
+            continue  # a document title ("TAX INVOICE", "FACTURE N°") names no one
         letters = sum(c.isalpha() for c in text)
         digits = sum(c.isdigit() for c in text)
         uppers = sum(c.isupper() for c in text)
@@ -315,6 +367,8 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "title": float(bool(set(tokens) & TITLE_WORDS)),
             "address": float(bool(set(tokens) & ADDRESS_WORDS) or bool(_POSTCODE.search(text))),
             "contact": float(bool(CONTACT.search(text))),
+            "copyright": float(bool(COPYRIGHT.search(text))),
+            "courtesy": float(bool(set(tokens) & COURTESY_WORDS)),
             "label_like": float(":" in text or text.endswith(":")),
             "digits": digits / max(1, len(text)),
             "upper": uppers / max(1, letters),
@@ -324,8 +378,10 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "short": float(letters < 4),
             "tokens": min(8, len(tokens)) / 8,
             "joined": float(joined),
-            "customer_above": _heading_above(rows, index, words, CUSTOMER_HEADINGS),
-            "seller_above": _heading_above(rows, index, words, SELLER_HEADINGS),
+            "customer_above": _heading_above(
+                rows, index, words, CUSTOMER_HEADINGS, SELLER_HEADINGS
+            ),
+            "seller_above": _heading_above(rows, index, words, SELLER_HEADINGS, CUSTOMER_HEADINGS),
             "id_near": _near_id(rows, index),
             "brand": float(any(b in key for b in brands)),
             "repeats": float(len(key) >= 6 and folded_all.count(fold(text)) >= 2),

@@ -92,6 +92,43 @@ class LabelMatch:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# Digits OCR reads for letters in printed labels: "T0TAL", "TOTA1", "5UBTOTAL".
+_DIGIT_FOR_LETTER = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
+
+
+class _Repairs(dict[str, str]):
+    """OCR misreadings of the lexicon's label words, mapped to the word: one letter dropped
+    ("TOTL", "otal") or letters read as digits ("T0TAL"). Substituted letters are not
+    repaired: "charge" must not become "change". Built lazily, token by token."""
+
+    def __init__(self, vocabulary: frozenset[str]) -> None:
+        super().__init__()
+        self._vocabulary = vocabulary
+        self._dropped: dict[str, str] = {}
+        for word in vocabulary:
+            if len(word) >= 5 and word.isalpha():
+                for i in range(len(word)):
+                    self._dropped.setdefault(word[:i] + word[i + 1 :], word)
+
+    def __missing__(self, token: str) -> str:
+        repaired = token
+        if token not in self._vocabulary and len(token) >= 4:
+            letters = token.translate(_DIGIT_FOR_LETTER)
+            if letters in self._vocabulary and letters.isalpha():
+                repaired = letters
+            elif letters.isalpha() and letters in self._dropped:
+                repaired = self._dropped[letters]
+        self[token] = repaired
+        return repaired
+
+    def get(self, token: str, default: str | None = None) -> str:  # type: ignore[override]
+        return self[token]
+
+
+def _ocr_repairs(phrases: dict[tuple[str, ...], dict[str, float]]) -> _Repairs:
+    return _Repairs(frozenset(t for tokens in phrases for t in tokens))
+
+
 def _phrase_tokens(phrase: str) -> list[str]:
     return [t for t in (fold_token(p) for p in phrase.split()) if t]
 
@@ -127,12 +164,13 @@ def find_labels(page: Page, rows: list[Row], lexicon: Lexicon) -> list[LabelMatc
         if len(tokens) > 1:
             by_prefix.setdefault(tokens[:-1], []).append((tokens[-1], keys))
     found: list[LabelMatch] = []
+    repair = _ocr_repairs(phrases) if page.source == "ocr" else None
     for row_index, row in enumerate(rows):
         tokens: list[str] = []
         owner: list[int] = []
         for index, word in enumerate(row.words):
             for token in word_tokens(word):
-                tokens.append(token)
+                tokens.append(repair.get(token, token) if repair is not None else token)
                 owner.append(index)
         for start in range(len(tokens)):
             for size in range(min(longest, len(tokens) - start), 0, -1):

@@ -19,6 +19,7 @@ from typing import Any
 
 from jobs.extraction.fields.anchors import Lexicon
 from jobs.extraction.fields.currency import parse_currency_text
+from jobs.extraction.fields.dates import compact_date, embedded_date
 from jobs.extraction.fields.layout import LabelMatch, Row, build_rows, find_labels
 from jobs.extraction.fields.model import ExtractedField, union_box
 from jobs.extraction.fields.normalize import Parsed, parse, parse_date
@@ -279,6 +280,15 @@ class Locator:
             parsed = match(_join(span))
             if parsed.ok:
                 return parsed, span
+        if field_type == "date":
+            glued = embedded_date(words[start].text)
+            if glued is not None:
+                # Slightly less typical than a date standing alone.
+                return Parsed(glued.isoformat(), score=0.9), [words[start]]
+            compact = compact_date(words[start].text)
+            if compact is not None:
+                # Eight digits may as well be a reference: the evidence around decides.
+                return Parsed(compact.isoformat(), score=0.5), [words[start]]
         return None
 
     @staticmethod

@@ -160,6 +160,10 @@ def parse_amount(text: str) -> Parsed:
     inner_negative, rest = _split_sign(rest)
     if not rest or not rest[0].isdigit():
         return invalid("invalid_amount", f"Not an amount: {text!r}.")
+    # A receipt's tax code glued to the price ("2.70S", "11.60SR", "26.00*").
+    tax_code = re.fullmatch(r"(.*\d[.,]\d{2})\s*([A-Z]{1,2}|\*)", rest)
+    if tax_code:
+        rest = tax_code.group(1)
     value = _parse_decimal(rest)
     if value is None:
         return invalid("invalid_amount", f"Not an amount: {text!r}.")
@@ -167,6 +171,8 @@ def parse_amount(text: str) -> Parsed:
         value = -value
     has_decimals = bool(re.search(r"[.,]\d{2}$", rest))
     score = 0.55 + (0.3 if has_decimals else 0.0) + (0.15 if currency else 0.0)
+    if tax_code:
+        score *= 0.9
     return Parsed(format_decimal(value, min_places=2), score=score, currency=currency)
 
 

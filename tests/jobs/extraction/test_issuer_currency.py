@@ -30,13 +30,16 @@ def test_the_issuer_is_the_legal_name_not_the_title_the_address_or_the_customer(
 def test_issuer_evidence_marks_titles_addresses_and_customer_blocks():
     locator = _locator(
         row(0.03, (0.3, "TAX INVOICE")),
+        row(0.05, (0.3, "Original Invoice Copy Centre")),
         row(0.08, (0.05, "Brightwater Supplies Ltd")),
         row(0.11, (0.05, "12 Harbour Road")),
         row(0.25, (0.05, "Bill to:")),
         row(0.28, (0.05, "Northwind Traders GmbH")),
     )
     features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
-    assert features["TAX INVOICE"]["title"] == 1.0
+    # A title alone names no one and is no candidate; a name holding a title word is one.
+    assert "TAX INVOICE" not in features
+    assert features["Original Invoice Copy Centre"]["title"] == 1.0
     assert features["12 Harbour Road"]["address"] == 1.0
     assert features["Brightwater Supplies Ltd"]["legal"] == 1.0
     assert features["Northwind Traders GmbH"]["customer_above"] > 0
@@ -65,3 +68,30 @@ def test_the_currency_field_points_at_where_it_is_written_with_a_confidence():
     field = find_currency(pages, [], ["DE"])
     assert field.value == "EUR" and field.box is not None
     assert field.confidence > 0.8
+
+
+def test_a_seller_heading_above_a_label_column_marks_the_name_beside_the_label():
+    locator = _locator(
+        row(0.05, (0.05, "Visualisierung eRechnung (c) 2025")),
+        row(0.10, (0.05, "Verkäufer")),
+        row(0.12, (0.05, "Name:"), (0.3, "Musterbetrieb AG")),
+        row(0.20, (0.05, "Käufer")),
+        row(0.22, (0.05, "Name:"), (0.3, "Firmenkunde GmbH")),
+    )
+    features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
+    assert features["Musterbetrieb AG"]["seller_above"] == 1.0
+    assert features["Firmenkunde GmbH"]["customer_above"] == 1.0
+    assert features["Firmenkunde GmbH"]["seller_above"] == 0.0
+    assert features["Visualisierung eRechnung (c) 2025"]["copyright"] == 1.0
+
+
+def test_a_merchant_name_comes_without_the_registration_number_printed_after_it():
+    locator = _locator(
+        row(0.03, (0.2, "GARDENIA BAKERIES (KL) SDN BHD (139386 X)")),
+        row(0.06, (0.2, "LOT 3, JALAN PELABUR 23/1")),
+        row(0.90, (0.2, "Thank You. Please come again.")),
+    )
+    features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
+    assert "GARDENIA BAKERIES (KL) SDN BHD" in features
+    assert features["Thank You. Please come again."]["courtesy"] == 1.0
+    assert extract_issuer(locator, receipt=True).value == "GARDENIA BAKERIES (KL) SDN BHD"

@@ -66,6 +66,12 @@ def test_malformed_dates_are_invalid(text):
         ("1234.56-", "-1234.56", None),
         ("Rs. 40", "40.00", "INR"),
         ("£12", "12.00", "GBP"),
+        ("RM39.00", "39.00", "MYR"),
+        ("RM 39.00", "39.00", "MYR"),
+        ("EUR12,50", "12.50", "EUR"),
+        ("12,50EUR", "12.50", "EUR"),
+        ("RM2.70S", "2.70", "MYR"),
+        ("26.00*", "26.00", None),
     ],
 )
 def test_amounts_in_any_convention_become_decimal_strings(text, value, currency):
@@ -73,7 +79,9 @@ def test_amounts_in_any_convention_become_decimal_strings(text, value, currency)
     assert (result.value, result.currency) == (value, currency)
 
 
-@pytest.mark.parametrize("text", ["14.50%", "01.05.14", "abc", "1,2,3", "12 34"])
+@pytest.mark.parametrize(
+    "text", ["14.50%", "01.05.14", "abc", "1,2,3", "12 34", "FORM 12", "EURO5", "12.50XYZ"]
+)
 def test_malformed_amounts_are_invalid(text):
     assert parse_amount(text).error_code == "invalid_amount"
 

@@ -147,3 +147,43 @@ def test_two_strong_candidates_that_disagree_lower_the_decision_score():
     _, alone = scoring.decision_score([item("9.00", 0.9), item("9.00", 0.8)])
     _, contested = scoring.decision_score([item("9.00", 0.9), item("10.00", 0.8)])
     assert contested < alone
+
+
+def test_the_total_after_a_rounding_adjustment_is_marked_and_the_one_before_it_too():
+    pages = _receipt(
+        row(0.50, (0.1, "TOTAL AMT"), (0.8, "60.31")),
+        row(0.53, (0.1, "ROUNDING ADJ"), (0.8, "-0.01")),
+        row(0.56, (0.1, "RM"), (0.8, "60.30")),
+        row(0.59, (0.1, "CASH"), (0.8, "70.30")),
+        row(0.62, (0.1, "CHANGE"), (0.8, "10.00")),
+    )
+    scored = _scored(pages, "total", ["total"])
+    assert scored["60.30"]["after_rounding"] == 1 and scored["60.30"]["before_rounding"] == 0
+    assert scored["60.31"]["before_rounding"] == 1 and scored["60.31"]["after_rounding"] == 0
+    assert scored["70.30"]["after_rounding"] == 0
+
+
+def test_a_label_ocr_misread_by_a_dropped_letter_or_a_digit_still_labels_its_value():
+    for misread in ("TOTL", "T0TAL", "OTAL"):
+        pages = _receipt(
+            row(0.50, (0.1, misread), (0.8, "73.00")), row(0.6, (0.1, "Thanks"), (0.8, "4.00"))
+        )
+        scored = _scored(pages, "total", ["total"])
+        assert scored["73.00"]["label_right"] > 0.3, misread
+
+
+def test_a_substituted_letter_is_not_repaired_into_another_label():
+    # "CHARGE" is one letter from "CHANGE": a service charge must not read as change given.
+    pages = _receipt(
+        row(0.50, (0.1, "SERVICE CHARGE"), (0.8, "5.00")), row(0.6, (0.1, "TOTAL"), (0.8, "55.00"))
+    )
+    scored = _scored(pages, "total", ["total"])
+    assert scored["5.00"]["neg_cash"] == 0
+
+
+def test_a_date_glued_to_its_label_and_time_is_a_candidate():
+    pages = _receipt(
+        row(0.2, (0.1, "Date:9/3/201820:54:50")), row(0.3, (0.1, "TOTAL"), (0.8, "9.00"))
+    )
+    fields = extract_receipt(pages)
+    assert fields["date"].value == "2018-03-09"

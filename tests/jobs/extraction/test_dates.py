@@ -1,0 +1,45 @@
+"""Dates as receipts and invoices print them, and as OCR glues them to their neighbours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jobs.extraction.fields.dates import compact_date, embedded_date, parse_date_text
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Date:12/02/2018", dt.date(2018, 2, 12)),
+        ("9/3/201820:54:50", dt.date(2018, 3, 9)),
+        ("14/03/20185:57:07PM", dt.date(2018, 3, 14)),
+        ("06/04/1711:43am", dt.date(2017, 4, 6)),
+        ("#19-18/03/201823:02:16", dt.date(2018, 3, 18)),
+        ("[Sales]2018-01-0522:55:25", dt.date(2018, 1, 5)),
+        ("30/04/2017(Sun)23:14", dt.date(2017, 4, 30)),
+        ("Tarikh:05-02-18", dt.date(2018, 2, 5)),
+    ],
+)
+def test_a_date_glued_to_a_label_or_a_time_is_found_inside_its_word(word, expected):
+    assert embedded_date(word) == expected
+
+
+@pytest.mark.parametrize(
+    "word", ["Tel:03-1234-5678", "12.50", "1234/05/2018", "000105/01/201813:30-R", "31/02/2018"]
+)
+def test_phone_numbers_amounts_and_impossible_days_are_not_dates(word):
+    assert embedded_date(word) is None
+
+
+def test_eight_digits_are_a_date_only_when_one_reading_is_plausible():
+    assert compact_date("27032018") == dt.date(2018, 3, 27)
+    assert compact_date("20180304") == dt.date(2018, 3, 4)
+    assert compact_date("12345678") is None
+    assert compact_date("2703201") is None
+
+
+def test_a_month_name_glued_to_its_day_is_read():
+    assert parse_date_text("25Mar 2018") == dt.date(2018, 3, 25)
+    assert parse_date_text("1st March 2018") == dt.date(2018, 3, 1)
