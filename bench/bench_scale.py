@@ -7,6 +7,7 @@ Run from the repository root (needs the dev extras, and PostgreSQL for the postg
     python bench/bench_scale.py [--backends sqlite postgres] [--workers 1 2 4] [--web 2 4]
                                 [--docs 40] [--pages 3]
                                 [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+    python bench/bench_scale.py --latency 40 [--poll 0.2]   # submit-to-completed, one at a time
 
 Every run gets a fresh database (SQLite file, or a PostgreSQL database created and dropped
 here) and a fresh bucket on a local S3 server (moto's). Documents are submitted over HTTP to
@@ -223,8 +224,62 @@ def run(backend: str, args: argparse.Namespace, s3: str | None, pdf: bytes) -> N
             site.close()
 
 
+def latency(args: argparse.Namespace, pdf: bytes) -> None:
+    """Submit one one-page PDF at a time to an idle platform (gunicorn, a 2-worker cluster,
+    SQLite) and time each from its submit to its completion as the database records them."""
+    import json
+    import statistics
+    from datetime import datetime
+
+    site = Site("sqlite", args.database_url, None)
+    site.env["DOCPLATFORM_WORKERS"] = "2"
+    if args.poll is not None:
+        site.env["DOCPLATFORM_Q_POLL"] = str(args.poll)
+    web, base = gunicorn(site, 2)
+    cluster = site.start([sys.executable, "manage.py", "qcluster"], "qcluster.log")
+    url = f"{base}/api/v1/inference/service/{site.service}/async-predict"
+    seconds = []
+    try:
+        time.sleep(3)  # the cluster starts its workers
+        for index in range(args.latency):
+            response = request(
+                "POST",
+                url,
+                headers={"x-api-key": site.key},
+                files={"file": (f"{index}.pdf", pdf)},
+                timeout=120,
+            )
+            job = json.loads(response.body)["job"].replace("-", "")
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with sqlite3.connect(site.folder / "db.sqlite3") as connection:
+                    row = connection.execute(
+                        "SELECT status, created_at, completed_at FROM jobs_job WHERE id = ?",
+                        (job,),
+                    ).fetchone()
+                if row and row[0] in ("completed", "failed"):
+                    break
+                time.sleep(0.02)
+            assert row[0] == "completed", row
+            spent = datetime.fromisoformat(row[2]) - datetime.fromisoformat(row[1])
+            seconds.append(spent.total_seconds())
+            time.sleep(0.1 + (index % 7) / 10)  # arrivals not in step with the poll
+    finally:
+        stop(cluster)
+        stop(web)
+    warm = seconds[2:]  # the first job of each worker starts its extraction child
+    quantiles = statistics.quantiles(warm, n=20)
+    print(
+        f"submit to completed, one 1-page PDF at a time (poll {args.poll or 'default'} s): "
+        f"p50 {statistics.median(warm):.2f} s, p95 {quantiles[18]:.2f} s, "
+        f"first two {seconds[0]:.2f} / {seconds[1]:.2f} s, n={len(warm)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=int, default=0, help="time N single documents")
+    parser.add_argument("--poll", type=float, default=None, help="the queue's poll seconds")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2, 4])
     parser.add_argument("--web", nargs="+", type=int, default=[2, 4])
@@ -251,6 +306,9 @@ def main() -> None:
         server.start()
         host, port = server.get_host_and_port()
         s3 = f"http://{host}:{port}"
+    if args.latency:
+        latency(args, documents.text_pdf(["Invoice BENCH-1", "Total 1.00 EUR"]))
+        return
     print(f"{os.cpu_count()} CPUs; {args.docs} documents of {args.pages} text pages each")
     try:
         for backend in args.backends:
