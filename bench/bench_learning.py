@@ -157,7 +157,13 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
                     and isinstance(found, ExtractedField)
                     and found.source == "learned"
                 ):
-                    sure = "≥ 0.9" if found.confidence >= 0.9 else "< 0.9"
+                    sure = (
+                        "[0.95, 1]"
+                        if found.confidence >= 0.95
+                        else "[0.9, 0.95)"
+                        if found.confidence >= 0.9
+                        else "[0, 0.9)"
+                    )
                     learned_right[sure].append(int(ok))
                 if run == "with":
                     values[ours] = value

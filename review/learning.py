@@ -35,7 +35,9 @@ def learned_knowledge(*, service: Service) -> dict[str, Any]:
     rules = list(
         LearnedField.objects.filter(service=service)
         .order_by(F("last_used_at").desc(nulls_last=True), "-updated_at")
-        .values("id", "supplier_id", "field", "contexts", "confirmed", "overruled")[:MAX_RULES]
+        .values("id", "supplier_id", "field", "how", "contexts", "confirmed", "overruled")[
+            :MAX_RULES
+        ]
     )
     supplier_ids = {r["supplier_id"] for r in rules}
     suppliers = [
@@ -49,6 +51,7 @@ def learned_knowledge(*, service: Service) -> dict[str, Any]:
                 "id": r["id"],
                 "supplier": r["supplier_id"],
                 "field": r["field"],
+                "how": r["how"],
                 "contexts": r["contexts"],
                 "confirmed": r["confirmed"],
                 "overruled": r["overruled"],
@@ -120,6 +123,7 @@ def learning_record(*, document: Document, values: dict[str, Any], how: dict[str
         elif (supplier.pk, name) in already:
             # Judged on this document before: its counts stand, its contexts are updated.
             rule = {**rule, "confirmed": stored.confirmed, "overruled": stored.overruled}
+        stored.how = rule.get("how") or stored.how
         stored.contexts = rule.get("contexts") or []
         stored.confirmed = int(rule.get("confirmed", 0))
         stored.overruled = int(rule.get("overruled", 0))

@@ -26,6 +26,7 @@
     line.textContent = text;
     line.classList.remove("flash-error");
     line.setAttribute("role", "status");
+    fadeLater();
   }
 
   function select(name, options) {
@@ -185,6 +186,7 @@
     if (!line) return;
     line.textContent = text;
     line.classList.add("flash-error");
+    line.classList.remove("is-faded");
     line.setAttribute("role", "alert");
   }
   document.body.addEventListener("htmx:responseError", function (event) {
@@ -196,8 +198,21 @@
     failed("The server could not be reached; nothing was saved. Try again.");
   });
 
+  // The status line of a save fades after a while, so that it does not keep covering the
+  // page; a refusal stays until the next save.
+  var fading = null;
+  function fadeLater() {
+    var line = document.getElementById("flash");
+    clearTimeout(fading);
+    if (!line) return;
+    line.classList.remove("is-faded");
+    if (line.classList.contains("flash-error")) return;
+    fading = setTimeout(function () { line.classList.add("is-faded"); }, 8000);
+  }
+
   // After a save in place: stay on the field (or on the field with the error).
   document.body.addEventListener("htmx:afterSettle", function () {
+    fadeLater();
     // A deleted row takes its boxes off the page.
     root.querySelectorAll("[data-box]").forEach(function (box) {
       if (!rowOf(box.getAttribute("data-box"))) box.remove();

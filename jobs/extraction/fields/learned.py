@@ -49,7 +49,7 @@ SAME_CONTEXT = 0.9
 MAX_CONTEXTS = 6
 # The prior of a rule's reliability: as if it had been right PRIOR_RIGHT times in
 # PRIOR_RIGHT + PRIOR_WRONG (measured on the replay of bench/bench_learning.py).
-PRIOR_RIGHT = 9.0
+PRIOR_RIGHT = 4.0
 PRIOR_WRONG = 1.0
 # Fields holding the supplier's own name, per kind.
 NAME_FIELDS = {"receipt": "merchant", "invoice": "issuer"}
@@ -263,14 +263,15 @@ def decide(
         place = max((match(seen, k) * _weight(k) for k in contexts), default=0.0)
         quality = max((match(seen, k) for k in contexts), default=0.0)
         if field_type == "name":
-            similarity, spelling = max(
+            similarity = max(
                 (
-                    (name_similarity(normalised_name(candidate.value), normalised_name(n)), n)
+                    name_similarity(normalised_name(candidate.value), normalised_name(n))
                     for n in names
                     if n
                 ),
-                default=(0.0, ""),
+                default=0.0,
             )
+            spelling = next((n for n in names if n), "")
             if similarity < 0.85:
                 continue
             # The supplier's name as reviewers spelt it, found where the page prints it.
@@ -295,6 +296,12 @@ def decide(
     score, quality, candidate = ranked[0]
     rival = ranked[1][0] if len(ranked) > 1 else 0.0
     return Decision(candidate.value, candidate, score, rival, quality)
+
+
+def _generic_trust(rule: dict[str, Any]) -> float:
+    """How far the generic choice is trusted against a rule: less when the rule was learned
+    because a reviewer corrected the generic choice on this supplier's documents."""
+    return 0.5 if rule.get("how") == "corrected" else 1.0
 
 
 def learned_confidence(decision: Decision, rule: dict[str, Any], supplier_score: float) -> float:
@@ -363,7 +370,9 @@ def apply_learned(
             continue
         if same_value(field_type, decision.value, current.value):
             current.confidence = 1 - (1 - confidence) * (1 - current.confidence)
-        elif confidence > current.confidence:
+            if field_type == "name":
+                current.value = decision.value  # the supplier's name as reviewers spelt it
+        elif confidence > current.confidence * _generic_trust(rule):
             replaced = decision.candidate.to_field()
             current.value, current.raw = replaced.value, replaced.raw
             current.page, current.box = replaced.page, replaced.box

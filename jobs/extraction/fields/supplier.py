@@ -123,7 +123,16 @@ def name_similarity(x: str, y: str) -> float:
         return 0.0
     if x in y or y in x:
         return min(len(x), len(y)) / max(len(x), len(y)) * 0.2 + 0.8
-    return difflib.SequenceMatcher(None, x, y).ratio()
+    ratio = difflib.SequenceMatcher(None, x, y).ratio()
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) >= 8 and len(long) > len(short):
+        # The name inside a longer printed run ("99 SPEED MART 5/B (519537-X)"), misread a bit.
+        matcher = difflib.SequenceMatcher(None, short, "", autojunk=False)
+        for start in range(0, len(long) - len(short) + 1):
+            matcher.set_seq2(long[start : start + len(short)])
+            if matcher.quick_ratio() > 0.85:
+                ratio = max(ratio, 0.98 * matcher.ratio())
+    return ratio
 
 
 def similarity(document: dict[str, Any], supplier: dict[str, Any]) -> float:

@@ -15,7 +15,13 @@ from typing import Any
 from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT, Lexicon
 from jobs.extraction.fields.learned import NAME_FIELDS, candidates, field_types, learn
 from jobs.extraction.fields.locate import Locator
-from jobs.extraction.fields.supplier import find_supplier, identity, merge
+from jobs.extraction.fields.supplier import (
+    find_supplier,
+    identity,
+    merge,
+    name_similarity,
+    normalised_name,
+)
 from jobs.extraction.types import Page
 
 LEXICONS: dict[str, Lexicon] = {"invoice": {**INVOICE, **OTHER}, "receipt": {**RECEIPT, **OTHER}}
@@ -72,6 +78,14 @@ def teach(
             supplier["names"] = [supplier["name"], *(supplier.get("names") or [])][:3]
         supplier["name"] = str(name)[:200]
     names = [supplier.get("name") or "", *(supplier.get("names") or [])]
+    if name and printed:
+        # The name as printed, when a reviewer spelt it otherwise: it recognises the supplier.
+        key = normalised_name(name)
+        alike = max(printed, key=lambda t: name_similarity(key, normalised_name(t)))
+        similar = name_similarity(key, normalised_name(alike))
+        if 0.6 <= similar < 0.9 and alike not in names:
+            supplier["names"] = [*(supplier.get("names") or []), str(alike)[:200]][-3:]
+            names.append(str(alike))
     lesson = Lesson(supplier=supplier)
     existing = {
         r.get("field"): r
@@ -93,7 +107,8 @@ def teach(
         )
         if outcome == "created" and not rule.get("contexts") and field_type != "name":
             continue  # the value is nowhere on the page: nothing to find it by
-        rule.setdefault("how", way)
+        # Once a reviewer had to correct this field of this supplier, it counts as corrected.
+        rule["how"] = "corrected" if way == "corrected" else rule.get("how") or way
         rule["field"] = name_of
         lesson.rules[name_of] = rule
         lesson.outcomes[name_of] = outcome
