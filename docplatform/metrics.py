@@ -143,6 +143,23 @@ def _process_registry() -> CollectorRegistry:
     return REGISTRY
 
 
+def scraper_address(request: HttpRequest) -> str:
+    """The address a scrape comes from. Behind the reverse proxy (on the same machine, as the
+    README sets it up) every request arrives from loopback: the client is then the address the
+    proxy added last to X-Forwarded-For, and a request the proxy forwarded without it (it still
+    says X-Forwarded-Proto) has no known address. Otherwise loopback would let the whole
+    Internet read the metrics through the proxy."""
+    meta = request.META
+    if not settings.BEHIND_PROXY:
+        return meta.get("REMOTE_ADDR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    if "HTTP_X_FORWARDED_PROTO" in meta:
+        return ""
+    return meta.get("REMOTE_ADDR", "")
+
+
 def metrics_allowed(request: HttpRequest) -> bool:
     """A scrape is allowed with the bearer token, or from one of the allowed networks."""
     token = settings.DOCPLATFORM_METRICS_TOKEN
@@ -150,7 +167,7 @@ def metrics_allowed(request: HttpRequest) -> bool:
     if token and header.startswith("Bearer "):
         return secrets.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        address = ipaddress.ip_address(scraper_address(request))
     except ValueError:
         return False
     return any(

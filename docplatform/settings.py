@@ -43,7 +43,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DOCPLATFORM_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DOCPLATFORM_HSTS_PRELOAD", True)
-if env_bool("DOCPLATFORM_BEHIND_PROXY", False):
+# Behind a reverse proxy (TLS ends there): requests arrive from the proxy, which says the
+# scheme in X-Forwarded-Proto and the client in X-Forwarded-For.
+BEHIND_PROXY = env_bool("DOCPLATFORM_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -105,7 +108,7 @@ AXES_FAILURE_LIMIT = env_int("DOCPLATFORM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DOCPLATFORM_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DOCPLATFORM_BEHIND_PROXY", False) else None
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
 
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images. The
 # review pages position boxes with style attributes, hence style-src-attr.

@@ -77,3 +77,19 @@ def test_metrics_are_closed_when_no_network_and_no_token_is_set(settings):
     settings.DOCPLATFORM_METRICS_TOKEN = ""
     assert Client().get("/metrics").status_code == 403
     assert Client().get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 403
+
+
+def test_behind_the_proxy_a_scrape_counts_from_the_client_not_from_the_proxy(settings):
+    # The proxy runs on the machine: every request it forwards comes from loopback.
+    settings.BEHIND_PROXY = True
+    settings.DOCPLATFORM_METRICS_NETWORKS = ["127.0.0.1/32", "10.9.0.0/16"]
+    settings.DOCPLATFORM_METRICS_TOKEN = "scrape-token-0123456789"
+    proxied = {"HTTP_X_FORWARDED_PROTO": "https"}
+    assert Client().get("/metrics", **proxied).status_code == 403
+    outside = {**proxied, "HTTP_X_FORWARDED_FOR": "10.9.4.2, 203.0.113.7"}
+    assert Client().get("/metrics", **outside).status_code == 403
+    inside = {**proxied, "HTTP_X_FORWARDED_FOR": "203.0.113.7, 10.9.4.2"}
+    assert Client().get("/metrics", **inside).status_code == 200
+    # A scrape straight to the application on the machine, and the token, still work.
+    assert Client().get("/metrics").status_code == 200
+    assert scrape(Client(), HTTP_AUTHORIZATION="Bearer scrape-token-0123456789", **proxied)

@@ -117,9 +117,11 @@ def context_of(locator: Locator, candidate: Candidate) -> dict[str, Any]:
 
 
 def _overlap(learned: Sequence[str], seen: Sequence[str]) -> float:
-    if not learned:
+    """How alike two label word lists are (Dice): "total" matches "total sales" by half."""
+    if not learned or not seen:
         return 0.0
-    return sum(1 for t in learned if t in seen) / len(learned)
+    common = len(set(learned) & set(seen))
+    return 2 * common / (len(set(learned)) + len(set(seen)))
 
 
 def match(seen: dict[str, Any], learned: dict[str, Any]) -> float:

@@ -68,6 +68,15 @@ def teach(
     printed = [c.value for c in candidates(locator, "name", receipt=kind == "receipt")]
     seen = identity(pages, name, printed)
     supplier, _ = find_supplier(seen, knowledge.get("suppliers") or [])
+    if (
+        supplier is not None
+        and name
+        and how.get(name_field) == "corrected"
+        and supplier.get("name")
+        and name_similarity(normalised_name(name), normalised_name(supplier["name"])) < 0.75
+    ):
+        # A reviewer names another supplier: this document is not that supplier's.
+        supplier = None
     if supplier is None:
         supplier = {k: v for k, v in seen.items() if k != "texts"} | {"id": None, "names": []}
     else:

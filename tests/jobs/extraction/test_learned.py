@@ -30,8 +30,8 @@ def learned_from(first: Page, values: dict[str, Any], how: dict[str, str]) -> di
     return knowledge
 
 
-def test_a_date_glued_to_the_time_is_read_the_way_a_reviewer_showed():
-    first = receipt("04/03/201815:41:52", "9.00")
+def test_a_date_glued_to_other_text_is_read_the_way_a_reviewer_showed():
+    first = receipt("Dt04.03.2018/1541", "9.00")
     assert extract_fields("receipt", [first]).fields["date"].value is None
     knowledge = learned_from(
         first,
@@ -39,10 +39,10 @@ def test_a_date_glued_to_the_time_is_read_the_way_a_reviewer_showed():
         {"date": "corrected"},
     )
     (rule,) = knowledge["rules"]
-    assert rule["contexts"][0]["format"] == "d/m/Y"
+    assert rule["contexts"][0]["format"] == "d.m.Y"
     # Nothing of the value is kept: the format, its place and the text's shape.
-    assert "2018" not in str(rule) and "04/03" not in str(rule)
-    second = extract_fields("receipt", [receipt("11/03/201809:02:13", "4.50")], learned=knowledge)
+    assert "2018" not in str(rule) and "04.03" not in str(rule)
+    second = extract_fields("receipt", [receipt("Dt11.03.2018/0902", "4.50")], learned=knowledge)
     date = second.fields["date"]
     assert (date.value, date.source) == ("2018-03-11", "learned")
 
