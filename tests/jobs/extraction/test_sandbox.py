@@ -150,14 +150,16 @@ def test_the_cpu_limit_counts_each_job_not_the_childs_whole_life(tmp_path):
     from tests import documents
 
     content = documents.text_pdf(*[[f"Page {number} " * 20] for number in range(6)])
-    _extract(tmp_path, content, cpu_seconds=1)
+    # A text page costs the child about a hundredth of a second: let it serve as many jobs as
+    # it takes to use well over one second of CPU in all.
+    many = 100_000
+    _extract(tmp_path, content, cpu_seconds=1, jobs_per_child=many)
     pid = _child_pid()
     assert pid is not None
-    # Imports and jobs until the child has used well over one second of CPU in all.
     while _cpu_seconds(pid) < 2.5:
-        _extract(tmp_path, content, cpu_seconds=1)
+        _extract(tmp_path, content, cpu_seconds=1, jobs_per_child=many)
         assert _child_pid() == pid
-    _extract(tmp_path, content, cpu_seconds=1)
+    _extract(tmp_path, content, cpu_seconds=1, jobs_per_child=many)
     assert _child_pid() == pid
 
 
