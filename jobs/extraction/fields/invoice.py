@@ -90,7 +90,7 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     for key, field_type in INVOICE_FIELDS.items():
         if key in SCORED:
             model, keys = SCORED[key]
-            scored[key], found[key] = extract_scored(locator, model, keys)
+            scored[key], found[key] = extract_scored(locator, model, keys, kind="invoice")
         else:
             found[key] = locator.best(key, field_type)
     if found["iban"] is None:

@@ -404,4 +404,4 @@ def extract_issuer(
             if customer_key and (customer_key in key or key in customer_key):
                 item.features["is_customer"] = 1.0
     source = locator.pages[0].source if locator.pages else None
-    return choose("issuer", scored, source=source)
+    return choose("issuer", scored, source=source, kind="receipt" if receipt else "invoice")

@@ -70,8 +70,8 @@ def _payment_method(locator: Locator) -> ExtractedField:
 
 def extract_receipt(pages: Sequence[Page]) -> dict[str, FieldValue]:
     locator = Locator(pages, {**RECEIPT, **OTHER})
-    date_field, _ = extract_scored(locator, "date", ["date"])
-    total_field, total = extract_scored(locator, "total", ["total"])
+    date_field, _ = extract_scored(locator, "date", ["date"], kind="receipt")
+    total_field, total = extract_scored(locator, "total", ["total"], kind="receipt")
     tax = locator.best("tax", "amount")
     merchant = extract_issuer(locator, receipt=True)
     return {

@@ -58,9 +58,11 @@ def probability(model: str, feats: dict[str, float]) -> float:
     return _sigmoid(sum(weights.get(name, 0.0) * value for name, value in feats.items()))
 
 
-def calibrate(model: str, raw: float) -> float:
-    """Map a raw score to the share of values with that score that were right (held out)."""
-    table = _weights().get(model, {}).get("calibration")
+def calibrate(model: str, raw: float, *, kind: str | None = None) -> float:
+    """Map a raw score to the share of values with that score that were right (held out),
+    on documents of this ``kind`` ("receipt", "invoice") when it has a table of its own."""
+    stored = _weights().get(model, {})
+    table = stored.get("calibration_by_kind", {}).get(kind or "") or stored.get("calibration")
     if not table:
         return raw
     xs, ys = table["x"], table["y"]
@@ -105,7 +107,9 @@ def decision_score(scored: Sequence[Scored]) -> tuple[Scored | None, float]:
     return best, raw_decision(best.probability, rival)
 
 
-def choose(model: str, scored: list[Scored], *, source: str | None = None) -> ExtractedField:
+def choose(
+    model: str, scored: list[Scored], *, source: str | None = None, kind: str | None = None
+) -> ExtractedField:
     """The best candidate as a field, with its calibrated confidence."""
     for item in scored:
         item.probability = probability(model, item.features)
@@ -113,7 +117,7 @@ def choose(model: str, scored: list[Scored], *, source: str | None = None) -> Ex
     if best is None:
         return ExtractedField()
     result = best.candidate.to_field()
-    result.confidence = max(0.0, min(1.0, calibrate(model, raw)))
+    result.confidence = max(0.0, min(1.0, calibrate(model, raw, kind=kind)))
     result.source = source
     return result
 
@@ -190,11 +194,11 @@ def by_value(scored: Sequence[Scored], *, prefer_last: bool = False) -> list[Sco
 
 
 def extract_scored(
-    locator: Locator, model: str, keys: Sequence[str]
+    locator: Locator, model: str, keys: Sequence[str], *, kind: str | None = None
 ) -> tuple[ExtractedField, Candidate | None]:
     """The field chosen among all candidates (see :func:`choose`), and its candidate."""
     scored = scored_candidates(locator, model, keys)
-    result = choose(model, scored)
+    result = choose(model, scored, kind=kind)
     if not result.found:
         return result, None
     best = max(scored, key=lambda s: s.probability)
