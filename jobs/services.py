@@ -237,6 +237,17 @@ def job_claim(*, job_id: uuid.UUID | str) -> uuid.UUID | None:
     return None
 
 
+# A long document's progress is written in about this many steps, not once per page.
+PROGRESS_STEPS = 20
+
+
+def progress_due(*, done: int, total: int) -> bool:
+    """Whether ``done`` of ``total`` pages is worth an UPDATE: the start, the end and about
+    every 1/PROGRESS_STEPS of the document in between."""
+    step = max(1, total // PROGRESS_STEPS)
+    return done == 0 or done >= total or done % step == 0
+
+
 def job_progress(*, job_id: uuid.UUID | str, run_token: uuid.UUID, done: int, total: int) -> None:
     Job.objects.filter(pk=job_id, run_token=run_token, status=Job.Status.PROCESSING).update(
         pages_done=done, pages_total=total
@@ -326,7 +337,8 @@ def job_process(*, job_id: uuid.UUID | str, wall_seconds: int | None = None) -> 
             # The page count is known before any page is read: a document the plan cannot
             # pay for stops here rather than after its extraction.
             quota_pages_check(service=job.service, pages=total)
-        job_progress(job_id=job_id, run_token=token, done=done, total=total)
+        if progress_due(done=done, total=total):
+            job_progress(job_id=job_id, run_token=token, done=done, total=total)
 
     try:
         with recovery.lease_kept(job_id=job_id, run_token=token):

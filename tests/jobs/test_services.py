@@ -193,3 +193,13 @@ def test_a_submit_writes_its_queue_row_in_the_jobs_own_transaction(
         )
     assert OrmQ.objects.count() == 1
     assert Job.objects.count() == 1
+
+
+@pytest.mark.parametrize("total", [1, 7, 20, 40, 501])
+def test_a_documents_progress_is_written_in_steps_not_once_per_page(total):
+    due = [done for done in range(total + 1) if services.progress_due(done=done, total=total)]
+    assert due[0] == 0 and due[-1] == total
+    assert len(due) <= services.PROGRESS_STEPS + 2
+    # Short documents still report every page.
+    if total <= services.PROGRESS_STEPS:
+        assert due == list(range(total + 1))
