@@ -169,6 +169,20 @@ def replay(folder: str, todo: list[Item], args: argparse.Namespace) -> None:
                     values[ours] = value
                     if not ok:
                         wrong_with[ours] = expected.get(theirs)
+            if args.show_worse and run == "with":
+                for o, t, c in reviewed:
+                    mine = result.fields.get(o)
+                    base = results["without"].fields.get(o)
+                    if (
+                        isinstance(mine, ExtractedField)
+                        and isinstance(base, ExtractedField)
+                        and same(c, expected.get(t), base.value)
+                        and not same(c, expected.get(t), mine.value)
+                    ):
+                        print(
+                            f"  WORSE {item.name} {o}: {mine.value!r} ({mine.confidence:.2f}) "
+                            f"instead of {base.value!r} ({base.confidence:.2f})"
+                        )
             straight[run][0] += 1
             if not needs_review:
                 straight[run][1] += 1
@@ -251,6 +265,7 @@ def main() -> int:
     parser.add_argument("--review-all", action="store_true", help="review straight-through too")
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--show-blocking", action="store_true")
+    parser.add_argument("--show-worse", action="store_true", help="fields learning made wrong")
     parser.add_argument("--variants", nargs="*", default=["image", "pdf"])
     args = parser.parse_args()
     for folder in args.folders:
