@@ -233,6 +233,10 @@ DOCPLATFORM_EXTRACTION_SECONDS = env_int("DOCPLATFORM_EXTRACTION_SECONDS", 240)
 DOCPLATFORM_EXTRACTION_MEMORY_MB = env_int("DOCPLATFORM_EXTRACTION_MEMORY_MB", 2048)
 # Jobs one extraction child serves before it is replaced (1: a fresh child per job).
 DOCPLATFORM_EXTRACTION_CHILD_JOBS = env_int("DOCPLATFORM_EXTRACTION_CHILD_JOBS", 100)
+# An idle extraction child is stopped after this long (its memory, OCR models included, freed).
+DOCPLATFORM_EXTRACTION_CHILD_IDLE_SECONDS = env_float(
+    "DOCPLATFORM_EXTRACTION_CHILD_IDLE_SECONDS", 300
+)
 # The synchronous predict's time limit (under the web server's 120 s request timeout); longer
 # documents go through async-predict.
 DOCPLATFORM_PREDICT_SECONDS = env_int("DOCPLATFORM_PREDICT_SECONDS", 60)

@@ -401,6 +401,7 @@ def _extract(
                 cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 memory_bytes=settings.DOCPLATFORM_EXTRACTION_MEMORY_MB * 1024 * 1024,
                 jobs_per_child=settings.DOCPLATFORM_EXTRACTION_CHILD_JOBS,
+                idle_seconds=settings.DOCPLATFORM_EXTRACTION_CHILD_IDLE_SECONDS,
             ),
             fields=service_field_spec(service=job.service),
             on_progress=progress,

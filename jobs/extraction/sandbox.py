@@ -81,6 +81,9 @@ class SandboxLimits:
     memory_bytes: int = 2 * 1024**3
     # A child is replaced after this many jobs (1: a fresh child per job).
     jobs_per_child: int = 100
+    # An idle child is stopped after this long, so its memory (the OCR models' too) is not
+    # held by a process that has no work.
+    idle_seconds: float = 300.0
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -105,6 +108,11 @@ class _Child:
         self.owner = os.getpid()
         self.jobs = 0
         self.stderr = bytearray()
+        # Between jobs a timer may stop the child; the lock decides between it and a new job.
+        self.lock = threading.Lock()
+        self.busy = True
+        self.retired = False
+        self.idle_timer: threading.Timer | None = None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jobs.extraction.runner", str(memory_bytes)],
             stdin=subprocess.PIPE,
@@ -148,6 +156,13 @@ def _child_for(sandbox: SandboxLimits) -> _Child:
     """This thread's idle child if it can take the job, else a new one."""
     child: _Child | None = getattr(_owned, "child", None)
     _owned.child = None
+    if child is not None:
+        with child.lock:
+            if child.idle_timer is not None:
+                child.idle_timer.cancel()
+            child.busy = not child.retired
+        if child.retired:
+            child = None
     if child is not None and not child.usable(sandbox):
         if child.owner == os.getpid():
             child.stop()
@@ -156,11 +171,25 @@ def _child_for(sandbox: SandboxLimits) -> _Child:
 
 
 def _release(child: _Child, *, rss_kb: int, sandbox: SandboxLimits) -> None:
-    """Keep a healthy child for this thread's next job; stop one grown too large."""
+    """Keep a healthy child for this thread's next job (until it has been idle for
+    ``sandbox.idle_seconds``); stop one grown too large."""
     if rss_kb * 1024 > RECYCLE_SHARE * sandbox.memory_bytes or not child.usable(sandbox):
         child.stop()
-    else:
-        _owned.child = child
+        return
+    with child.lock:
+        child.busy = False
+        child.idle_timer = threading.Timer(sandbox.idle_seconds, _retire_if_idle, args=(child,))
+        child.idle_timer.daemon = True
+        child.idle_timer.start()
+    _owned.child = child
+
+
+def _retire_if_idle(child: _Child) -> None:
+    with child.lock:
+        if child.busy or child.retired:
+            return
+        child.retired = True
+    child.stop()
 
 
 # A child that stays this large (share of its memory limit) after a job is replaced.

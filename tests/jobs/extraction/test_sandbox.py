@@ -176,3 +176,18 @@ def test_a_job_over_its_cpu_limit_is_stopped_and_its_child_replaced(tmp_path):
     assert _child_pid() is None
     _extract(tmp_path, documents.text_pdf(["Next"]))
     assert _child_pid() != pid
+
+
+def test_an_idle_child_is_stopped_and_the_next_job_gets_a_new_one(tmp_path):
+    from tests import documents
+
+    _extract(tmp_path, documents.text_pdf(["Before the pause"]), idle_seconds=0.5)
+    child = sandbox._owned.child
+    pid = child.process.pid
+    deadline = time.monotonic() + 30
+    while child.process.poll() is None:
+        assert time.monotonic() < deadline, "the idle child was not stopped"
+        time.sleep(0.1)
+    after = _extract(tmp_path, documents.text_pdf(["After the pause"]), idle_seconds=0.5)
+    assert after.pages[0].text == "After the pause"
+    assert _child_pid() not in (None, pid)
