@@ -1,19 +1,29 @@
 """Scale-out throughput: text-PDF pages per second with 1, 2 and 4 worker processes, and submit
 requests per second with 2 and 4 gunicorn workers, on PostgreSQL with object storage and on the
-single-machine default (SQLite, local files).
+single-machine default (SQLite, local files), which is the anchor of every comparison.
 
 Run from the repository root (needs the dev extras, and PostgreSQL for the postgres rows):
 
-    python bench/bench_scale.py [--backends sqlite postgres] [--workers 1 2 4] [--web 2 4]
-                                [--docs 40] [--pages 3]
+    python bench/bench_scale.py [--backends sqlite postgres [postgres-local]] [--rounds 3]
+                                [--workers 1 2 4] [--web 2 4] [--docs 200]
+                                [--extract-docs 40] [--pages 3]
                                 [--database-url postgres://postgres@127.0.0.1:5432/postgres]
     python bench/bench_scale.py --latency 40 [--poll 0.2]   # submit-to-completed, one at a time
 
-Every run gets a fresh database (SQLite file, or a PostgreSQL database created and dropped
-here) and a fresh bucket on a local S3 server (moto's). Documents are submitted over HTTP to
-gunicorn first, with no worker running (this gives the submit rate); then one qcluster with W
-worker processes is started, and pages per second is the page count divided by the time from
-the first job's start to the last job's completion, as the database records them.
+Backends: ``sqlite`` (the default deployment: SQLite, local files), ``postgres`` (PostgreSQL
+and a bucket on a local S3 server: moto's, in a process of its own) and ``postgres-local``
+(PostgreSQL, local files: tells the database's share from the storage's). Every measurement
+gets a fresh database (SQLite file, or a PostgreSQL database created and dropped here) and,
+for ``postgres``, a fresh bucket.
+
+Submit: documents are submitted over HTTP to gunicorn, from 8 client threads, with no worker
+running; the first 8 (every gunicorn worker's first requests, which import and connect) are
+sent before the clock starts. The backends are measured in turn, ``--rounds`` times, the
+order alternating from round to round, so that a change of the shared machine's load hits
+them alike; the summary gives each one's median and its ratio to SQLite's. Extraction: after the submits, one
+qcluster with W worker processes is started, and pages per second is the page count divided
+by the time from the first job's start to the last job's completion, as the database records
+them; the backends alternate for each W.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import argparse
 import os
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,15 +68,17 @@ class Site:
             "DOCPLATFORM_LOG_LEVEL": "WARNING",
         }
         self.env.pop("DOCPLATFORM_DATABASE_URL", None)
+        self.warmup_seconds = 0.0
         self.env.pop("DOCPLATFORM_STORAGE_URL", None)
         self.database = None
-        if backend == "postgres":
+        if backend.startswith("postgres"):
             self.database = f"bench_scale_{uuid.uuid4().hex[:8]}"
             self._psql(base_url, f"CREATE DATABASE {self.database}")
             parts = urlsplit(base_url)
             self.base_url = base_url
             self.url = urlunsplit(parts._replace(path=f"/{self.database}"))
             self.env["DOCPLATFORM_DATABASE_URL"] = self.url
+        if backend == "postgres":
             bucket = f"bench-{uuid.uuid4().hex[:10]}"
             import boto3
 
@@ -165,8 +178,10 @@ def gunicorn(site: Site, workers: int) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(log.read_text())
 
 
-def submit_all(site: Site, base: str, pdf: bytes, count: int) -> float:
-    """Submit ``count`` documents from 8 client threads; return requests per second."""
+def submit_all(site: Site, base: str, pdf: bytes, count: int, warmup: int = 8) -> float:
+    """Submit ``count`` documents from 8 client threads; return requests per second. The first
+    ``warmup`` submits (every gunicorn worker's first requests: imports, connections) are sent
+    before the clock starts."""
     url = f"{base}/api/v1/inference/service/{site.service}/async-predict"
 
     def one(index: int) -> int:
@@ -178,50 +193,126 @@ def submit_all(site: Site, base: str, pdf: bytes, count: int) -> float:
             timeout=120,
         ).status
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(one, range(count)))
+        began = time.perf_counter()
+        statuses = list(pool.map(one, range(count, count + warmup)))
+        started = time.perf_counter()
+        statuses += list(pool.map(one, range(count)))
     elapsed = time.perf_counter() - started
-    assert statuses == [200] * count, statuses
+    assert statuses == [200] * (count + warmup), statuses
+    site.warmup_seconds = started - began
     return count / elapsed
 
 
-def run(backend: str, args: argparse.Namespace, s3: str | None, pdf: bytes) -> None:
-    for web in args.web:
-        site = Site(backend, args.database_url, s3)
-        process = None
+def s3_server() -> tuple[subprocess.Popen, str]:
+    """moto's S3 server on a free port, in a process of its own."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
-            process, base = gunicorn(site, web)
-            rate = submit_all(site, base, pdf, args.docs)
-            print(f"{backend:9} submit      gunicorn workers={web}  {rate:7.1f} requests/s")
-        finally:
-            if process:
-                stop(process)
-            site.close()
-    for workers in args.workers:
-        site = Site(backend, args.database_url, s3)
-        try:
-            process, base = gunicorn(site, 2)
-            submit_all(site, base, pdf, args.docs)
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, url
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError("the S3 server did not start")
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def measure_submit(
+    backend: str, web: int, args: argparse.Namespace, s3, pdf: bytes
+) -> tuple[float, float]:
+    """Submits per second, and the seconds the 8 warm-up submits took."""
+    site = Site(backend, args.database_url, s3)
+    process = None
+    try:
+        process, base = gunicorn(site, web)
+        return submit_all(site, base, pdf, args.docs), site.warmup_seconds
+    finally:
+        if process:
             stop(process)
-            site.env["DOCPLATFORM_WORKERS"] = str(workers)
-            cluster = site.start([sys.executable, "manage.py", "qcluster"], "qcluster.log")
-            deadline = time.monotonic() + 1800
-            while True:
-                total, finished, failed, first, last = site.counts()
-                if finished == total or time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
-            stop(cluster)
-            assert not failed, f"{failed} jobs failed"
-            seconds = (last - first).total_seconds()
-            pages = total * args.pages
+        site.close()
+
+
+def measure_extraction(
+    backend: str, workers: int, args: argparse.Namespace, s3, pdf: bytes
+) -> tuple[float, int, float]:
+    """Pages per second, pages and seconds of one worker cluster with ``workers`` processes."""
+    site = Site(backend, args.database_url, s3)
+    try:
+        process, base = gunicorn(site, 2)
+        submit_all(site, base, pdf, args.extract_docs, warmup=0)
+        stop(process)
+        site.env["DOCPLATFORM_WORKERS"] = str(workers)
+        cluster = site.start([sys.executable, "manage.py", "qcluster"], "qcluster.log")
+        deadline = time.monotonic() + 1800
+        while True:
+            total, finished, failed, first, last = site.counts()
+            if finished == total or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        stop(cluster)
+        assert finished == total, f"{total - finished} jobs unfinished"
+        assert not failed, f"{failed} jobs failed"
+        seconds = (last - first).total_seconds()
+        pages = total * args.pages
+        return pages / seconds, pages, seconds
+    finally:
+        site.close()
+
+
+def alternating(backends: list[str], turn: int) -> list[str]:
+    return backends if turn % 2 == 0 else backends[::-1]
+
+
+def run(args: argparse.Namespace, s3: str | None, pdf: bytes) -> None:
+    rates: dict[tuple[str, int], list[float]] = {}
+    for round_ in range(1, args.rounds + 1):
+        for index, web in enumerate(args.web):
+            # Each configuration's order alternates from round to round.
+            for backend in alternating(args.backends, round_ + index):
+                rate, warmup = measure_submit(backend, web, args, s3, pdf)
+                rates.setdefault((backend, web), []).append(rate)
+                print(
+                    f"round {round_}  {backend:14} submit      gunicorn workers={web}  "
+                    f"{rate:7.1f} requests/s  (warm-up {warmup:.1f} s, {load()})",
+                    flush=True,
+                )
+    for turn, workers in enumerate(args.workers):
+        for backend in alternating(args.backends, turn):
+            rate, pages, seconds = measure_extraction(backend, workers, args, s3, pdf)
             print(
-                f"{backend:9} extraction  qcluster workers={workers}  "
-                f"{pages / seconds:7.2f} pages/s  ({pages} pages in {seconds:.1f} s)"
+                f"         {backend:14} extraction  qcluster workers={workers}  "
+                f"{rate:7.2f} pages/s  ({pages} pages in {seconds:.1f} s, {load()})",
+                flush=True,
             )
-        finally:
-            site.close()
+    if not rates:
+        return
+    print(f"\nsubmit, median of {args.rounds} rounds (ratio to SQLite's median):")
+    for web in args.web:
+        anchor = statistics.median(rates.get(("sqlite", web), [0.0]))
+        for backend in args.backends:
+            values = rates[(backend, web)]
+            median = statistics.median(values)
+            ratio = f"  x{median / anchor:.2f}" if anchor else ""
+            shown = ", ".join(f"{v:.1f}" for v in values)
+            print(
+                f"  {backend:14} gunicorn workers={web}  {median:7.1f} requests/s{ratio}  ({shown})"
+            )
 
 
 def latency(args: argparse.Namespace, pdf: bytes) -> None:
@@ -281,9 +372,13 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=0, help="time N single documents")
     parser.add_argument("--poll", type=float, default=None, help="the queue's poll seconds")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
-    parser.add_argument("--workers", nargs="+", type=int, default=[1, 2, 4])
-    parser.add_argument("--web", nargs="+", type=int, default=[2, 4])
-    parser.add_argument("--docs", type=int, default=40)
+    parser.add_argument("--workers", nargs="*", type=int, default=[1, 2, 4])
+    parser.add_argument("--web", nargs="*", type=int, default=[2, 4])
+    parser.add_argument("--rounds", type=int, default=3, help="submit measurements per backend")
+    parser.add_argument("--docs", type=int, default=200, help="documents per submit measurement")
+    parser.add_argument(
+        "--extract-docs", type=int, default=40, help="documents per extraction measurement"
+    )
     parser.add_argument("--pages", type=int, default=3)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
@@ -295,27 +390,26 @@ def main() -> None:
     # The local S3 server accepts any credentials; the bench's own client needs some.
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
-    if "postgres" in args.backends:
-        import logging
-
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        s3 = f"http://{host}:{port}"
+    unknown = set(args.backends) - {"sqlite", "postgres", "postgres-local"}
+    if unknown:
+        parser.error(f"unknown backends: {', '.join(sorted(unknown))}")
     if args.latency:
         latency(args, documents.text_pdf(["Invoice BENCH-1", "Total 1.00 EUR"]))
         return
-    print(f"{os.cpu_count()} CPUs; {args.docs} documents of {args.pages} text pages each")
+    if "postgres" in args.backends:
+        # In a process of its own: inside this one, the S3 server would share one interpreter
+        # lock with the 8 client threads and be measured instead of the platform.
+        server, s3 = s3_server()
+    print(
+        f"{os.cpu_count()} CPUs, {load()}; documents of {args.pages} text pages; "
+        f"{args.docs} submits (after 8 to warm up) from 8 client threads, "
+        f"{args.extract_docs} documents per extraction"
+    )
     try:
-        for backend in args.backends:
-            run(backend, args, s3, pdf)
+        run(args, s3, pdf)
     finally:
         if server:
-            server.stop()
+            stop(server)
 
 
 if __name__ == "__main__":
