@@ -247,7 +247,8 @@ def queue_health(*, now: datetime | None = None) -> QueueHealth:
 
     Stalled: a job has been waiting for ``DOCPLATFORM_STALL_SECONDS`` while no job is running
     and none was claimed or finished in that time (a cluster that takes nothing, as after
-    django-q2#23).
+    django-q2#23). Waiting: queued since its submit, or running on a lease that ran out (its
+    worker died; it waits for a worker again since the lease's end).
     """
     now = now or database_now()
     last_beat = WorkerHeartbeat.objects.aggregate(at=Max("beat_at"))["at"]
@@ -257,9 +258,16 @@ def queue_health(*, now: datetime | None = None) -> QueueHealth:
         .values_list("created_at", flat=True)
         .first()
     )
+    lapsed = (
+        Job.objects.filter(status=Job.Status.PROCESSING, lease_until__lte=now)
+        .order_by("lease_until")
+        .values_list("lease_until", flat=True)
+        .first()
+    )
+    waiting = min((at for at in (oldest, lapsed) if at is not None), default=None)
     stall = timedelta(seconds=settings.DOCPLATFORM_STALL_SECONDS)
     stalled = False
-    if oldest is not None and oldest < now - stall:
+    if waiting is not None and waiting < now - stall:
         running = Job.objects.filter(status=Job.Status.PROCESSING, lease_until__gt=now).exists()
         recent = Job.objects.filter(
             Q(claimed_at__gt=now - stall) | Q(completed_at__gt=now - stall)

@@ -198,3 +198,18 @@ def test_a_job_whose_worker_died_is_delivered_again_although_its_taken_delivery_
     Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     age(job, 60)
     assert recovery.jobs_reconcile() == 1
+
+
+def test_health_reports_a_stall_when_only_jobs_of_dead_workers_wait(api_client, service, settings):
+    settings.DOCPLATFORM_STALL_SECONDS = 30
+    WorkerHeartbeat.objects.create(host="here", pid=1)
+    job = queued(api_client, service)
+    services.job_claim(job_id=job.pk)
+    long_ago = timezone.now() - timedelta(seconds=60)
+    # Its worker died a minute ago and no cluster has taken its new delivery since.
+    Job.objects.filter(pk=job.pk).update(
+        lease_until=long_ago, claimed_at=long_ago - timedelta(seconds=5), created_at=long_ago
+    )
+    assert recovery.queue_health().stalled
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() + timedelta(seconds=20))
+    assert not recovery.queue_health().stalled
