@@ -34,9 +34,12 @@ SECRET_KEY = "scale-out-test-key-" + "x" * 40
 
 
 @pytest.fixture
-def shared_env(transactional_db, s3_storage, monkeypatch) -> dict[str, str]:
+def shared_env(transactional_db, s3_storage, monkeypatch, settings) -> dict[str, str]:
     """What every process of the deployment is given: the database, the bucket, the key."""
     monkeypatch.setattr(Conf, "SYNC", False)
+    # API keys are hashed with a secret derived from it: every machine shares one, and so
+    # does this process, which issues the keys.
+    settings.SECRET_KEY = SECRET_KEY
     return {
         **database_env(connection.settings_dict),
         **s3_storage.env,

@@ -19,6 +19,7 @@ from jobs import services
 from jobs.models import Job
 from tests import documents
 from tests.chaos.test_crashes import descendants
+from tests.conftest import database_env
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +68,7 @@ def test_sigterm_stops_the_whole_process_tree_of_serve(settings, tmp_path):
     port = free_port()
     env = {
         **os.environ,
-        "DOCPLATFORM_DB_PATH": str(connection.settings_dict["NAME"]),
+        **database_env(connection.settings_dict),
         "DOCPLATFORM_MEDIA_ROOT": str(tmp_path / "media"),
         "DOCPLATFORM_STATIC_ROOT": str(tmp_path / "static"),
         "DOCPLATFORM_STOP_SECONDS": "5",
