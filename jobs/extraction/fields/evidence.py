@@ -292,7 +292,8 @@ def features(
         heights[page.number] = _median_height(id(page), hs)
     last_page = max((p.number for p in locator.pages), default=1)
     values = [_decimal(c.value) for c in candidates] if family == "amount" else []
-    numeric = sorted({v for v in values if v is not None and v > 0}, reverse=True)
+    # Amounts compared by size: a credit note's total is the largest of its negative amounts.
+    numeric = sorted({abs(v) for v in values if v is not None and v != 0}, reverse=True)
     counts: dict[str, int] = {}
     for c in candidates:
         counts[str(c.value)] = counts.get(str(c.value), 0) + 1
@@ -330,7 +331,8 @@ def features(
         f["total_word"] = float(bool(left_words & TOTAL_WORDS))
         f["final_word"] = float(bool(left_words & FINAL_WORDS))
         if family == "amount":
-            value = values[index]
+            signed = values[index]
+            value = abs(signed) if signed is not None else None
             f["is_max"] = float(bool(numeric) and value == numeric[0])
             f["rank"] = (
                 (numeric.index(value) / max(1, len(numeric) - 1)) if value in numeric else 1.0
@@ -341,7 +343,7 @@ def features(
             f["cash_minus_change"] = float(_difference(value, numeric))
             f["zero"] = float(value is not None and value == 0)
             # A credit note's total is negative; anywhere else a minus marks a deduction.
-            f["negative"] = float(value is not None and value < 0)
+            f["negative"] = float(signed is not None and signed < 0)
             after, before = _rounding_relation(value, numeric, rounding)
             f["after_rounding"] = float(after)
             f["before_rounding"] = float(before)
