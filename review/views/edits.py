@@ -53,6 +53,16 @@ def _fragment(
     return render(request, "review/_edit_response.html", context)
 
 
+def _refuse(
+    request: HttpRequest, text: str, document: Document, *, queue: str = ""
+) -> HttpResponse:
+    """A refused edit: on the status line when saved in place, else back to the document."""
+    if request.htmx:
+        return refused_in_place(request, text)
+    messages.error(request, text)
+    return redirect(document_url(document, queue))
+
+
 @login_required
 @require_POST
 def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
@@ -61,10 +71,7 @@ def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     form = FieldCorrectionForm(request.POST)
     if not form.is_valid():
         text = "The correction was not understood; nothing was saved."
-        if request.htmx:
-            return refused_in_place(request, text)
-        messages.error(request, text)
-        return redirect(document_url(document))
+        return _refuse(request, text, document)
     name, queue = form.cleaned_data["field"], form.cleaned_data["queue"]
     value = form.cleaned_data["value"]
     try:
@@ -73,10 +80,7 @@ def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
         )
     except services.ReviewError as error:
         if error.code == "unknown_field" or not error.param:
-            if request.htmx:
-                return refused_in_place(request, error.message)
-            messages.error(request, error.message)
-            return redirect(document_url(document, queue))
+            return _refuse(request, error.message, document, queue=queue)
         # A value of the wrong type: shown at its field, with what was typed kept.
         correction = {"field": error.param, "value": value, "message": error.message}
         if request.htmx:
@@ -104,18 +108,12 @@ def row_add(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     form = RowForm(request.POST)
     if not form.is_valid():
         text = "The row was not understood; nothing was changed."
-        if request.htmx:
-            return refused_in_place(request, text)
-        messages.error(request, text)
-        return redirect(document_url(document))
+        return _refuse(request, text, document)
     name, queue = form.cleaned_data["list_name"], form.cleaned_data["queue"]
     try:
         index = services.list_row_add(document=document, list_name=name, user=request.user)
     except services.ReviewError as error:
-        if request.htmx:
-            return refused_in_place(request, error.message)
-        messages.error(request, error.message)
-        return redirect(document_url(document, queue))
+        return _refuse(request, error.message, document, queue=queue)
     text = f"Added row {index + 1} to {review_fields.label(name).lower()}."
     first = next(iter(review_fields.LIST_COLUMNS.get(name, ())), "")
     focus = f"{name}[{index}].{first}" if first else ""
@@ -141,19 +139,13 @@ def row_delete(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     form = RowForm(request.POST)
     if not form.is_valid() or form.cleaned_data.get("index") is None:
         text = "The row was not understood; nothing was changed."
-        if request.htmx:
-            return refused_in_place(request, text)
-        messages.error(request, text)
-        return redirect(document_url(document))
+        return _refuse(request, text, document)
     name, queue = form.cleaned_data["list_name"], form.cleaned_data["queue"]
     index = form.cleaned_data["index"]
     try:
         services.list_row_delete(document=document, list_name=name, index=index, user=request.user)
     except services.ReviewError as error:
-        if request.htmx:
-            return refused_in_place(request, error.message)
-        messages.error(request, error.message)
-        return redirect(document_url(document, queue))
+        return _refuse(request, error.message, document, queue=queue)
     text = f"Deleted row {index + 1} of {review_fields.label(name).lower()}."
     if request.htmx:
         return _fragment(request, document, queue=queue, target=f"table:{name}", flash=text)
