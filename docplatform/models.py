@@ -19,6 +19,32 @@ def new_service_id() -> str:
     return "svc_" + secrets.token_urlsafe(12)
 
 
+OCR_ENGINES = ("rapidocr", "tesseract")
+
+
+def _ocr_settings_problems(value: object) -> list[str]:
+    """What is wrong with a service's OCR settings (see ``Service.settings``)."""
+    if not isinstance(value, dict):
+        return ['Give an object, e.g. {"ocr_language": "deu"}.']
+    problems = []
+    engine = value.get("ocr_engine")
+    if engine is not None and engine not in OCR_ENGINES:
+        problems.append(f"ocr_engine must be one of {', '.join(OCR_ENGINES)}.")
+    language = value.get("ocr_language")
+    if language is not None:
+        from jobs.extraction.ocr import tesseract_languages
+
+        installed = tesseract_languages()
+        parts = language.split("+") if isinstance(language, str) else []
+        missing = [part for part in parts if part not in installed]
+        if not parts or missing:
+            problems.append(
+                f"ocr_language must be installed languages joined by '+' "
+                f"(installed: {', '.join(sorted(installed))})."
+            )
+    return problems
+
+
 class Service(models.Model):
     """A named extraction pipeline that API keys submit documents to."""
 
@@ -32,7 +58,15 @@ class Service(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=new_service_id, editable=False)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
-    settings = models.JSONField(default=dict, blank=True)
+    settings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            'OCR for this service\'s scans, e.g. {"ocr_engine": "tesseract", "ocr_language": '
+            '"deu"}: the engine ("rapidocr" or "tesseract") and Tesseract\'s languages '
+            '("eng", "deu", "eng+deu"). Unset: the platform\'s defaults.'
+        ),
+    )
     is_active = models.BooleanField(
         default=True, help_text="Inactive services refuse new documents."
     )
@@ -119,6 +153,9 @@ class Service(models.Model):
                     f"known fields: {', '.join(known or ())}."
                     for name in unknown
                 ]
+        settings_problems = _ocr_settings_problems(self.settings)
+        if settings_problems:
+            errors["settings"] = settings_problems
         ttl = self.result_ttl_seconds
         low = settings.DOCPLATFORM_RESULT_TTL_MIN_SECONDS
         high = settings.DOCPLATFORM_RESULT_TTL_MAX_SECONDS

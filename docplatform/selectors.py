@@ -13,6 +13,22 @@ from docplatform.models import ApiKey, PlanUsage, Service, ServiceUsage, UsagePl
 from docplatform.quotas import calendar_month_start
 
 
+@dataclass(frozen=True, slots=True)
+class OcrOptions:
+    engine: str
+    language: str
+
+
+def service_ocr_options(*, service: Service) -> OcrOptions:
+    """The OCR engine and (Tesseract's) languages for the service's scans: its own settings
+    where it has them, else the platform's (``DOCPLATFORM_OCR_ENGINE``/``_LANG``)."""
+    own = service.settings if isinstance(service.settings, dict) else {}
+    return OcrOptions(
+        engine=own.get("ocr_engine") or settings.DOCPLATFORM_OCR_ENGINE,
+        language=own.get("ocr_language") or settings.DOCPLATFORM_OCR_LANG,
+    )
+
+
 def api_key_secrets() -> list[bytes]:
     """The API-key hashing secrets: the current one first, then those of former secret keys."""
     return [key_secret(settings.SECRET_KEY)] + [

@@ -30,6 +30,7 @@ from docplatform.quotas import (
     quota_pages_check,
     quota_pages_consume,
 )
+from docplatform.selectors import service_ocr_options
 from jobs import recovery
 from jobs.errors import public_message
 from jobs.extraction import ExtractionError
@@ -383,6 +384,7 @@ def _extract(
     progress: Callable[[int, int], None],
     wall_seconds: int | None = None,
 ) -> Extraction:
+    ocr = service_ocr_options(service=job.service)
     # The sandbox reads a private local copy, wherever the original is stored.
     with document_scratch(document) as scratch:
         extraction = extract_sandboxed(
@@ -391,8 +393,8 @@ def _extract(
             limits=Limits(
                 max_pages=max_pages(job.service),
                 ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
-                lang=settings.DOCPLATFORM_OCR_LANG,
-                ocr_engine=settings.DOCPLATFORM_OCR_ENGINE,
+                lang=ocr.language,
+                ocr_engine=ocr.engine,
                 preview_dir=str(scratch.previews),
                 preview_dpi=settings.DOCPLATFORM_PREVIEW_DPI,
             ),

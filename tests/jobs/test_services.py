@@ -203,3 +203,19 @@ def test_a_documents_progress_is_written_in_steps_not_once_per_page(total):
     # Short documents still report every page.
     if total <= services.PROGRESS_STEPS:
         assert due == list(range(total + 1))
+
+
+def test_a_service_can_have_its_scans_read_by_tesseract_in_german(api_client, service):
+    from docplatform.selectors import service_ocr_options
+
+    service.settings = {"ocr_engine": "tesseract", "ocr_language": "deu"}
+    service.full_clean()
+    service.save()
+    assert service_ocr_options(service=service).engine == "tesseract"
+    job = queued_job(
+        api_client, service, documents.scanned_pdf(["Rechnung 4711", "Gesamtbetrag 119,00"])
+    )
+    services.job_process(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.COMPLETED, job.error_code
+    assert "4711" in job.document.result["text"]

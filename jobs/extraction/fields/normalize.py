@@ -249,9 +249,22 @@ def parse_choice(text: str, choices: Sequence[str]) -> Parsed:
 _MONEY_LIKE = re.compile(r"\d{1,3}([.,]\d{3})*[.,]\d{2}")
 
 
+_GLUED_LABEL = re.compile(r"^[^\W\d_]{3,}(?:Nr|No|N°|Nº)\.?:?(?=\w*\d)")
+# Lower-case words that follow a number in running text ("Nr. 12 vom 15.11.", "n° 12 du").
+_GLUED_WORD = re.compile(r"(.*\d)(vom|du|am|le|dated|from|del|of)")
+
+
 def parse_reference(text: str) -> Parsed:
     """A document number or id: one token with a digit, e.g. ``"2022089083"``, ``"BLR_W-12"``."""
     value = text.strip().lstrip("#:").strip().rstrip(".,;:")
+    glued = False
+    # OCR glues the label before a number and the word after it: "RechnungNr.471102vom".
+    label = _GLUED_LABEL.match(value)
+    if label:
+        value, glued = value[label.end() :], True
+    tail = _GLUED_WORD.fullmatch(value)
+    if tail:
+        value, glued = tail.group(1), True
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/_\-.]{2,39}", value):
         return invalid("invalid_reference", f"Not a reference: {text!r}.")
     if not any(c.isdigit() for c in value):
@@ -259,7 +272,8 @@ def parse_reference(text: str) -> Parsed:
     if _MONEY_LIKE.fullmatch(value) or parse_date(value).ok:
         return invalid("invalid_reference", f"An amount or a date, not a reference: {text!r}.")
     digits = sum(c.isdigit() for c in value)
-    return Parsed(value, score=0.7 + 0.3 * min(1.0, digits / 6))
+    score = 0.7 + 0.3 * min(1.0, digits / 6)
+    return Parsed(value, score=score * 0.9 if glued else score)
 
 
 def parse_vat_id(text: str) -> Parsed:

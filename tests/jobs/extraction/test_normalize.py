@@ -9,6 +9,7 @@ from jobs.extraction.fields.normalize import (
     parse_iban,
     parse_number,
     parse_phone,
+    parse_reference,
     parse_text,
 )
 
@@ -152,3 +153,16 @@ def test_a_run_of_thirty_digits_is_no_amount_and_does_not_crash_the_parser():
 
     assert not parse_amount("123456789012345678901234567890.00").ok
     assert parse_amount("123456789012345.00").value == "123456789012345.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("471102vom", "471102"),
+        ("HandelsrechnungNr.471102vom", "471102"),
+        ("F20220027", "F20220027"),
+        ("INV-2024-001", "INV-2024-001"),
+    ],
+)
+def test_a_number_ocr_glued_to_its_label_or_the_next_word_is_read_alone(text, value):
+    assert parse_reference(text).value == value
