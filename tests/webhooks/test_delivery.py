@@ -92,3 +92,27 @@ def test_a_claim_lasts_longer_than_the_deadline_so_no_event_is_sent_twice_at_onc
 
 def test_deliveries_are_queued_in_their_own_lane(event, settings):
     assert list(OrmQ.objects.values_list("key", flat=True)) == [settings.WEBHOOK_CLUSTER]
+
+
+def test_a_lane_that_takes_no_due_delivery_is_stalled_and_one_that_tries_is_not(event, settings):
+    from datetime import timedelta
+
+    from webhooks.selectors import deliveries_stalled
+
+    settings.DOCPLATFORM_STALL_SECONDS = 30
+    now = timezone.now()
+    # Just due: the lane still has time to take it.
+    WebhookEvent.objects.update(next_attempt_at=now - timedelta(seconds=5))
+    assert not deliveries_stalled(now=now)
+    # Due for longer than the stall period, nothing sending, nothing tried: stalled.
+    WebhookEvent.objects.update(next_attempt_at=now - timedelta(seconds=60))
+    assert deliveries_stalled(now=now)
+    # One being sent under a live lease: the lane works.
+    WebhookEvent.objects.update(status=WebhookEvent.Status.SENDING, lease_until=now + timedelta(1))
+    assert not deliveries_stalled(now=now)
+    # A receiver that keeps failing: tries are being made, so the lane works.
+    WebhookEvent.objects.update(status=WebhookEvent.Status.PENDING, lease_until=None)
+    WebhookAttempt.objects.create(
+        event=event, number=1, attempted_at=now - timedelta(seconds=10), error="refused"
+    )
+    assert not deliveries_stalled(now=now)

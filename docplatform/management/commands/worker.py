@@ -8,8 +8,8 @@ webhook deliveries' own lane) and, every ``DOCPLATFORM_SUPERVISOR_SECONDS``:
   due webhook deliveries, without waiting for django-q2's scheduler, which runs only after
   30 guard cycles and so never when a cluster restarts often;
 - runs the retention purge every ten minutes;
-- restarts a cluster that died or stalls (django-q2#23), after a recovery pass that frees
-  what the dead processes held.
+- restarts a cluster that died or stalls (django-q2#23: jobs, or webhook deliveries, due and
+  not taken up), after a recovery pass that frees what the dead processes held.
 
 On SIGTERM or SIGINT it asks each cluster to stop (running jobs may finish), kills what is
 left after ``DOCPLATFORM_STOP_SECONDS``, and exits: no process of the tree survives it.
@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from jobs import recovery, retention
+from webhooks.selectors import deliveries_stalled
 from webhooks.services import events_dispatch_due
 
 logger = logging.getLogger("docplatform.worker")
@@ -105,6 +106,11 @@ class Command(BaseCommand):
         if not options["no_webhooks_lane"]:
             names.append(settings.WEBHOOK_CLUSTER)
         clusters = [Cluster(name) for name in names]
+        # How each lane tells that its cluster takes nothing: jobs, or webhook deliveries.
+        stalled = {
+            settings.Q_CLUSTER["name"]: lambda: recovery.queue_health().stalled,
+            settings.WEBHOOK_CLUSTER: lambda: deliveries_stalled(),
+        }
         period = settings.DOCPLATFORM_SUPERVISOR_SECONDS
         self._recover(me)
         recovery.supervisor_beat(supervisor=me)
@@ -122,15 +128,14 @@ class Command(BaseCommand):
                             cluster.kill()
                             self._recover(me)
                             cluster.start()
-                    # A fresh cluster gets the stall period to take its first job.
-                    settled = time.monotonic() - clusters[0].started_at
-                    if settled > settings.DOCPLATFORM_STALL_SECONDS and (
-                        recovery.queue_health().stalled
-                    ):
-                        logger.error("jobs are not moving: restarting cluster %s", names[0])
-                        clusters[0].kill()
-                        self._recover(me)
-                        clusters[0].start()
+                    for cluster in clusters:
+                        # A fresh cluster gets the stall period to take its first task.
+                        settled = time.monotonic() - cluster.started_at
+                        if settled > settings.DOCPLATFORM_STALL_SECONDS and stalled[cluster.name]():
+                            logger.error("%s: nothing moves, restarting the cluster", cluster.name)
+                            cluster.kill()
+                            self._recover(me)
+                            cluster.start()
                     recovery.jobs_reconcile()
                     events_dispatch_due()
                     if time.monotonic() >= next_retention:
