@@ -75,11 +75,6 @@ def kind_of(item: Item) -> str:
     return "receipt" if item.folder == "receipts" else "invoice"
 
 
-def interpolate(table: dict[str, list[float]], raw: float) -> float:
-    xs, ys = table["x"], table["y"]
-    return float(np.interp(raw, xs, ys))
-
-
 def rows_for(model: str, item: Item, pages: list) -> list[tuple[dict[str, float], bool, str]]:
     target = TARGETS[model].get(item.folder)
     if target is None:
@@ -226,7 +221,7 @@ def main() -> int:
             confident = [
                 r
                 for sc, r, k in zip(held_scores, held_right, held_kind, strict=True)
-                if k == kind and interpolate(use, sc) >= 0.9
+                if k == kind and scoring.interpolate(use, sc) >= 0.9
             ]
             share = sum(held_kind[i] == kind for i in range(len(held_kind)))
             print(

@@ -163,10 +163,10 @@ def _with_image_text(page: pdf.pdfium.PdfPage, layer: Page, limits: Limits) -> P
             rx1 = (bx1 * w - pad) / image.width
             ry1 = (by1 * h - pad) / image.height
             box = (
-                _unit(x0 + rx0 * (x1 - x0)),
-                _unit(y0 + ry0 * (y1 - y0)),
-                _unit(x0 + rx1 * (x1 - x0)),
-                _unit(y0 + ry1 * (y1 - y0)),
+                pdf.clip(x0 + rx0 * (x1 - x0)),
+                pdf.clip(y0 + ry0 * (y1 - y0)),
+                pdf.clip(x0 + rx1 * (x1 - x0)),
+                pdf.clip(y0 + ry1 * (y1 - y0)),
             )
             if not _on_a_word(box, layer.words):
                 added.append(Word(text=word.text, box=box, confidence=word.confidence, line=0))
@@ -176,10 +176,6 @@ def _with_image_text(page: pdf.pdfium.PdfPage, layer: Page, limits: Limits) -> P
     layer.words = words
     layer.text = text.strip()
     return layer
-
-
-def _unit(value: float) -> float:
-    return 0.0 if value < 0 else 1.0 if value > 1 else value
 
 
 def _on_a_word(box: tuple[float, float, float, float], words: list[Word]) -> bool:

@@ -334,22 +334,25 @@ def read_words(
 ) -> list[Word]:
     """Words of an image read as it is (no turning or straightening): for a region cut out of
     a page, such as a logo or a pasted-in scan. Boxes are normalised to ``image``."""
+    return _read(image, lang=lang, engine=engine, upright=False)[1]
+
+
+def _read(
+    image: Image.Image, *, lang: str, engine: str, upright: bool
+) -> tuple[Image.Image, list[Word]]:
+    """The image as read (straightened and turned upright when ``upright``) and its words."""
     image = flatten(image)
     if is_blank(image):
-        return []
+        return image, []
+    if upright:
+        image = straighten(image)
     if engine == "tesseract" or not engine_available("rapidocr"):
-        return _tesseract_words(image, lang)
-    with _allocation_failures_as_memory_errors():
-        return _rapidocr_words(image)[0]
-
-
-@contextmanager
-def _allocation_failures_as_memory_errors() -> Iterator[None]:
-    """onnxruntime reports an allocation refused under the extraction's memory limit as a
-    RuntimeException carrying std::bad_alloc: make it the MemoryError it is."""
+        return image, _tesseract_words(image, lang)
     try:
-        yield
+        return _rapidocr_page(image) if upright else (image, _rapidocr_words(image)[0])
     except Exception as exc:
+        # onnxruntime reports an allocation refused under the extraction's memory limit as a
+        # RuntimeException carrying std::bad_alloc: it is the MemoryError it says.
         if "bad_alloc" in str(exc) or "Failed to allocate" in str(exc):
             raise MemoryError(str(exc)[-200:]) from exc
         raise
@@ -364,16 +367,7 @@ def ocr_image(
     English, German and French with one model. The page keeps the size of the image it
     read (after straightening), so boxes drawn over its preview land on the words.
     """
-    image = flatten(image)
-    if is_blank(image):
-        words: list[Word] = []
-    elif engine == "tesseract" or not engine_available("rapidocr"):
-        image = straighten(image)
-        words = _tesseract_words(image, lang)
-    else:
-        image = straighten(image)
-        with _allocation_failures_as_memory_errors():
-            image, words = _rapidocr_page(image)
+    image, words = _read(image, lang=lang, engine=engine, upright=True)
     words, text = reading_order(words)
     return Page(
         number=number,

@@ -52,7 +52,7 @@ def text_layer(page: pdfium.PdfPage, *, number: int) -> Page:
                 words.append(
                     Word(
                         text="".join(current),
-                        box=_rotate((_clip(x0), _clip(y0), _clip(x1), _clip(y1)), rotation),
+                        box=_rotate((clip(x0), clip(y0), clip(x1), clip(y1)), rotation),
                         confidence=1.0,
                         line=0,  # set by reading_order()
                     )
@@ -123,7 +123,8 @@ def _rotate(box: Box, rotation: int) -> Box:
     return (x0, y0, x1, y1)
 
 
-def _clip(value: float) -> float:
+def clip(value: float) -> float:
+    """``value`` held to 0..1, as normalised boxes are."""
     return 0.0 if value < 0 else 1.0 if value > 1 else value
 
 
@@ -151,10 +152,10 @@ def image_regions(
             continue
         box = _rotate(
             (
-                _clip((o_left - left) / width),
-                _clip((top - o_top) / height),
-                _clip((o_right - left) / width),
-                _clip((top - o_bottom) / height),
+                clip((o_left - left) / width),
+                clip((top - o_top) / height),
+                clip((o_right - left) / width),
+                clip((top - o_bottom) / height),
             ),
             rotation,
         )

@@ -53,6 +53,27 @@ def _fragment(
     return render(request, "review/_edit_response.html", context)
 
 
+def _saved(
+    request: HttpRequest,
+    document: Document,
+    *,
+    queue: str,
+    target: str,
+    text: str,
+    anchor: str,
+    changed: bool = True,
+    focus: str = "",
+    edit: bool = False,
+) -> HttpResponse:
+    """A saved edit: the changed part in place, else back to the document at ``anchor``."""
+    if request.htmx:
+        return _fragment(
+            request, document, queue=queue, target=target, flash=text, focus=focus, edit=edit
+        )
+    (messages.success if changed else messages.info)(request, text)
+    return redirect(document_url(document, queue, anchor=anchor))
+
+
 def _refuse(
     request: HttpRequest, text: str, document: Document, *, queue: str = ""
 ) -> HttpResponse:
@@ -94,10 +115,16 @@ def field_update(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
         text = f"Saved {shown}: {revisions[0].new_value or '(empty)'}."
     else:
         text = f"{shown} is unchanged."
-    if request.htmx:
-        return _fragment(request, document, queue=queue, target=name, flash=text, focus=name)
-    messages.success(request, text) if revisions else messages.info(request, text)
-    return redirect(document_url(document, queue, anchor=f"field-{name}"))
+    return _saved(
+        request,
+        document,
+        queue=queue,
+        target=name,
+        text=text,
+        anchor=f"field-{name}",
+        changed=bool(revisions),
+        focus=name,
+    )
 
 
 @login_required
@@ -117,18 +144,16 @@ def row_add(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     text = f"Added row {index + 1} to {review_fields.label(name).lower()}."
     first = next(iter(review_fields.LIST_COLUMNS.get(name, ())), "")
     focus = f"{name}[{index}].{first}" if first else ""
-    if request.htmx:
-        return _fragment(
-            request,
-            document,
-            queue=queue,
-            target=f"table:{name}",
-            flash=text,
-            focus=focus,
-            edit=True,
-        )
-    messages.success(request, text)
-    return redirect(document_url(document, queue, anchor=f"table-{name}"))
+    return _saved(
+        request,
+        document,
+        queue=queue,
+        target=f"table:{name}",
+        text=text,
+        anchor=f"table-{name}",
+        focus=focus,
+        edit=True,
+    )
 
 
 @login_required
@@ -147,10 +172,9 @@ def row_delete(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     except services.ReviewError as error:
         return _refuse(request, error.message, document, queue=queue)
     text = f"Deleted row {index + 1} of {review_fields.label(name).lower()}."
-    if request.htmx:
-        return _fragment(request, document, queue=queue, target=f"table:{name}", flash=text)
-    messages.success(request, text)
-    return redirect(document_url(document, queue, anchor=f"table-{name}"))
+    return _saved(
+        request, document, queue=queue, target=f"table:{name}", text=text, anchor=f"table-{name}"
+    )
 
 
 @login_required

@@ -54,23 +54,27 @@ def test_a_secret_key_is_generated_once_into_the_data_directory(tmp_path):
 
 def test_debug_is_off_unless_asked(tmp_path):
     code = "from django.conf import settings; print(settings.DEBUG)"
+    env = {"DOCPLATFORM_DATA_DIR": str(tmp_path)}
+    default = manage("shell", "--no-imports", "-c", code, env=env)
+    asked = manage("shell", "--no-imports", "-c", code, env={**env, "DOCPLATFORM_DEBUG": "1"})
+    assert default.stdout.strip() == "False", default.stderr
+    assert asked.stdout.strip() == "True", asked.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    # The default configuration, whatever database this test run uses.
+    code = (
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]); "
+        "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])"
+    )
     result = manage(
         "shell", "--no-imports", "-c", code, env={"DOCPLATFORM_DATA_DIR": str(tmp_path)}
     )
-    assert result.stdout.strip() == "False"
-
-
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db):
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: this run is on PostgreSQL")
-
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
-        cursor.execute("PRAGMA busy_timeout")
-        assert cursor.fetchone()[0] >= 5000
+    assert result.returncode == 0, result.stderr
+    mode, timeout = result.stdout.split()
+    assert mode == "wal"
+    assert int(timeout) >= 5000
 
 
 def test_a_database_url_selects_postgresql_and_nothing_else(tmp_path):

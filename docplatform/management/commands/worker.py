@@ -109,7 +109,7 @@ class Command(BaseCommand):
         # How each lane tells that its cluster takes nothing: jobs, or webhook deliveries.
         stalled = {
             settings.Q_CLUSTER["name"]: lambda: recovery.queue_health().stalled,
-            settings.WEBHOOK_CLUSTER: lambda: deliveries_stalled(),
+            settings.WEBHOOK_CLUSTER: deliveries_stalled,
         }
         period = settings.DOCPLATFORM_SUPERVISOR_SECONDS
         self._recover(me)

@@ -6,8 +6,10 @@ side by side may be far apart in it), so rows are rebuilt from the word boxes.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jobs.extraction.fields.anchors import Lexicon
@@ -96,37 +98,29 @@ class LabelMatch:
 _DIGIT_FOR_LETTER = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 
 
-class _Repairs(dict[str, str]):
-    """OCR misreadings of the lexicon's label words, mapped to the word: one letter dropped
-    ("TOTL", "otal") or letters read as digits ("T0TAL"). Substituted letters are not
-    repaired: "charge" must not become "change". Built lazily, token by token."""
+def _ocr_repairs(phrases: dict[tuple[str, ...], dict[str, float]]) -> Callable[[str], str]:
+    """A token as the lexicon spells it when OCR misread one of its label words: one letter
+    dropped ("TOTL", "otal") or letters read as digits ("T0TAL"). Substituted letters are not
+    repaired: "charge" must not become "change"."""
+    vocabulary = frozenset(t for tokens in phrases for t in tokens)
+    dropped: dict[str, str] = {}
+    for word in vocabulary:
+        if len(word) >= 5 and word.isalpha():
+            for i in range(len(word)):
+                dropped.setdefault(word[:i] + word[i + 1 :], word)
 
-    def __init__(self, vocabulary: frozenset[str]) -> None:
-        super().__init__()
-        self._vocabulary = vocabulary
-        self._dropped: dict[str, str] = {}
-        for word in vocabulary:
-            if len(word) >= 5 and word.isalpha():
-                for i in range(len(word)):
-                    self._dropped.setdefault(word[:i] + word[i + 1 :], word)
+    @functools.cache
+    def repair(token: str) -> str:
+        if token in vocabulary or len(token) < 4:
+            return token
+        letters = token.translate(_DIGIT_FOR_LETTER)
+        if not letters.isalpha():
+            return token
+        if letters in vocabulary:
+            return letters
+        return dropped.get(letters, token)
 
-    def __missing__(self, token: str) -> str:
-        repaired = token
-        if token not in self._vocabulary and len(token) >= 4:
-            letters = token.translate(_DIGIT_FOR_LETTER)
-            if letters in self._vocabulary and letters.isalpha():
-                repaired = letters
-            elif letters.isalpha() and letters in self._dropped:
-                repaired = self._dropped[letters]
-        self[token] = repaired
-        return repaired
-
-    def get(self, token: str, default: str | None = None) -> str:  # type: ignore[override]
-        return self[token]
-
-
-def _ocr_repairs(phrases: dict[tuple[str, ...], dict[str, float]]) -> _Repairs:
-    return _Repairs(frozenset(t for tokens in phrases for t in tokens))
+    return repair
 
 
 def _phrase_tokens(phrase: str) -> list[str]:
@@ -170,7 +164,7 @@ def find_labels(page: Page, rows: list[Row], lexicon: Lexicon) -> list[LabelMatc
         owner: list[int] = []
         for index, word in enumerate(row.words):
             for token in word_tokens(word):
-                tokens.append(repair.get(token, token) if repair is not None else token)
+                tokens.append(repair(token) if repair is not None else token)
                 owner.append(index)
         for start in range(len(tokens)):
             for size in range(min(longest, len(tokens) - start), 0, -1):

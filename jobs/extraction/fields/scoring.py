@@ -63,8 +63,12 @@ def calibrate(model: str, raw: float, *, kind: str | None = None) -> float:
     on documents of this ``kind`` ("receipt", "invoice") when it has a table of its own."""
     stored = _weights().get(model, {})
     table = stored.get("calibration_by_kind", {}).get(kind or "") or stored.get("calibration")
-    if not table:
-        return raw
+    return interpolate(table, raw) if table else raw
+
+
+def interpolate(table: dict[str, list[float]], raw: float) -> float:
+    """A calibration table (increasing ``x`` against ``y``) read at ``raw``, piecewise
+    linear, held at its ends."""
     xs, ys = table["x"], table["y"]
     if raw <= xs[0]:
         return ys[0]
