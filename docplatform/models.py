@@ -32,17 +32,26 @@ def _ocr_settings_problems(value: object) -> list[str]:
         problems.append(f"ocr_engine must be one of {', '.join(OCR_ENGINES)}.")
     language = value.get("ocr_language")
     if language is not None:
-        from jobs.extraction.ocr import tesseract_languages
-
-        installed = tesseract_languages()
-        parts = language.split("+") if isinstance(language, str) else []
-        missing = [part for part in parts if part not in installed]
-        if not parts or missing:
-            problems.append(
-                f"ocr_language must be installed languages joined by '+' "
-                f"(installed: {', '.join(sorted(installed))})."
-            )
+        problem = ocr_language_problem(language)
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def ocr_language_problem(language: object) -> str | None:
+    """What is wrong with Tesseract languages such as ``"eng+deu"`` (a service's setting or a
+    request's ``ocr_language``), or None when every part is installed."""
+    from jobs.extraction.ocr import tesseract_languages
+
+    installed = tesseract_languages()
+    parts = language.split("+") if isinstance(language, str) else []
+    missing = [part for part in parts if part not in installed]
+    if not parts or missing:
+        return (
+            f"ocr_language must be installed languages joined by '+' "
+            f"(installed: {', '.join(sorted(installed))})."
+        )
+    return None
 
 
 class Service(models.Model):

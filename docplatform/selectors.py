@@ -19,13 +19,14 @@ class OcrOptions:
     language: str
 
 
-def service_ocr_options(*, service: Service) -> OcrOptions:
+def service_ocr_options(*, service: Service, language: str = "") -> OcrOptions:
     """The OCR engine and (Tesseract's) languages for the service's scans: its own settings
-    where it has them, else the platform's (``DOCPLATFORM_OCR_ENGINE``/``_LANG``)."""
+    where it has them, else the platform's (``DOCPLATFORM_OCR_ENGINE``/``_LANG``). A request's
+    ``language`` (a job's ``ocr_language``) comes before both."""
     own = service.settings if isinstance(service.settings, dict) else {}
     return OcrOptions(
         engine=own.get("ocr_engine") or settings.DOCPLATFORM_OCR_ENGINE,
-        language=own.get("ocr_language") or settings.DOCPLATFORM_OCR_LANG,
+        language=language or own.get("ocr_language") or settings.DOCPLATFORM_OCR_LANG,
     )
 
 

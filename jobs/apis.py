@@ -24,7 +24,7 @@ from docplatform.errors import (
     PayloadTooLarge,
     Unprocessable,
 )
-from docplatform.models import Service
+from docplatform.models import Service, ocr_language_problem
 from jobs import idempotency, retention, selectors, services
 from jobs.extraction.detect import SNIFF_BYTES, detect_content_type
 from jobs.extraction.previews import PREVIEW_CONTENT_TYPE
@@ -78,6 +78,7 @@ class JobPredictApi(ServiceApi):
             "alias": form.validated_data.get("alias", ""),
             "webhook_url": _webhook_url(form.validated_data.get("webhook_url", "")),
             "result_ttl_seconds": _result_ttl(request),
+            "ocr_language": ocr_language(form.validated_data.get("ocr_language", "")),
         }
         sha256 = services.upload_sha256(upload)
         key = _idempotency_key(request)
@@ -373,6 +374,20 @@ def _webhook_url(url: str) -> str:
         except TargetRefused as exc:
             raise Unprocessable(str(exc), code="invalid_webhook_url", param="webhook_url") from None
     return url
+
+
+def ocr_language(value: str) -> str:
+    """A request's Tesseract languages ("eng+deu"), checked as a service's setting is; "" when
+    not given."""
+    value = value.strip()
+    if not value:
+        return ""
+    problem = ocr_language_problem(value)
+    if problem is None and len(value) > Job._meta.get_field("ocr_language").max_length:
+        problem = "ocr_language is too long."
+    if problem:
+        raise Unprocessable(problem, code="invalid_ocr_language", param="ocr_language")
+    return value
 
 
 def _result_ttl(request: Request) -> int | None:

@@ -38,11 +38,20 @@ class Replay:
 
 
 def request_fingerprint(
-    *, file_sha256: str, alias: str, webhook_url: str, result_ttl_seconds: int | None
+    *,
+    file_sha256: str,
+    alias: str,
+    webhook_url: str,
+    result_ttl_seconds: int | None,
+    ocr_language: str = "",
 ) -> str:
     """What identifies a submit: the file's bytes and every option that changes the outcome."""
     digest = hashlib.sha256(file_sha256.encode())
-    for part in (alias, webhook_url, str(result_ttl_seconds or "")):
+    parts = [alias, webhook_url, str(result_ttl_seconds or "")]
+    # Only when given, so that the keys of submits without it keep their fingerprints.
+    if ocr_language:
+        parts.append(ocr_language)
+    for part in parts:
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 

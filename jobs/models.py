@@ -56,6 +56,9 @@ class Job(models.Model):
     # Asked for by the request (x-result-ttl); else the service's, else the platform default.
     result_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
     webhook_url = models.URLField(max_length=2000, blank=True)
+    # Tesseract's languages asked for by the request ("eng+deu"); blank: the service's, else the
+    # platform default. PP-OCR (rapidocr) reads its languages with one model and ignores it.
+    ocr_language = models.CharField(max_length=255, blank=True)
     # The submit's request id, bound again by the worker and the webhook deliveries so that one
     # id follows the document through the logs of every machine.
     request_id = models.CharField(max_length=64, blank=True, editable=False)

@@ -13,10 +13,11 @@ from rest_framework.response import Response
 from docplatform.apis import ServiceApi
 from docplatform.errors import ApiError, Unprocessable
 from jobs import predictions, services
-from jobs.apis import ERRORS, accepted_upload, result_options
+from jobs.apis import ERRORS, accepted_upload, ocr_language, result_options
 from jobs.models import Job
 from jobs.openapi import PREDICTED_DOCUMENT, RESULT_PARAMETERS, SERVICE_INFO
 from jobs.serializers import (
+    OCR_LANGUAGE_HELP,
     ErrorResponseSerializer,
     naive_iso,
     predicted_document,
@@ -33,6 +34,9 @@ class SyncPredictInputSerializer(serializers.Serializer):
         required=False,
         help_text="never (default): nothing is kept once answered; always: the document stays, "
         "like an async one; only_review: it stays only if the review policy is violated.",
+    )
+    ocr_language = serializers.CharField(
+        required=False, allow_blank=True, help_text=OCR_LANGUAGE_HELP
     )
 
 
@@ -75,6 +79,7 @@ class PredictApi(ServiceApi):
         include, details = result_options(request)
         upload, content_type = accepted_upload(request, service)
         push = _push(request)
+        language = ocr_language(str(request.data.get("ocr_language") or ""))
         legacy = str(request.data.get("include_validation_errors") or "").strip().strip('"')
         if legacy.lower() in {"true", "1", "yes"}:
             include.add("validation_errors")
@@ -87,6 +92,7 @@ class PredictApi(ServiceApi):
             wall_seconds=min(
                 settings.DOCPLATFORM_PREDICT_SECONDS, settings.DOCPLATFORM_EXTRACTION_SECONDS
             ),
+            ocr_language=language,
         )
         job = document.job
         keep = push == "always" or (push == "only_review" and _violates_policy(document))

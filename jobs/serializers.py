@@ -47,6 +47,14 @@ class ErrorResponseSerializer(serializers.Serializer):
     error = ErrorSerializer()
 
 
+OCR_LANGUAGE_HELP = (
+    "Tesseract's languages for this document's scans, installed ones joined by '+' (\"deu\", "
+    "\"eng+deu\"); over the service's and the platform's. Only the tesseract engine reads it "
+    "(the default engine reads its languages with one model); not installed: 422 "
+    "invalid_ocr_language."
+)
+
+
 class PredictInputSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=(
@@ -62,6 +70,9 @@ class PredictInputSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=2000,
         help_text="Also send this job's events here, signed with the service's webhook secret.",
+    )
+    ocr_language = serializers.CharField(
+        required=False, allow_blank=True, help_text=OCR_LANGUAGE_HELP
     )
 
 

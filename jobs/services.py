@@ -105,6 +105,7 @@ def job_create(
     alias: str = "",
     result_ttl_seconds: int | None = None,
     webhook_url: str = "",
+    ocr_language: str = "",
     enqueue: bool = True,
 ) -> Job:
     """Store an upload, insert its job and document, and queue the job. Extracts nothing.
@@ -117,7 +118,8 @@ def job_create(
     everything back and deletes the stored file, so nothing is kept.
 
     A ``webhook_url`` (checked by the caller) gets this job's events, signed with the service's
-    webhook secret, which is created on first use.
+    webhook secret, which is created on first use. An ``ocr_language`` (checked by the caller)
+    is read by Tesseract instead of the service's or the platform's languages.
     """
     if webhook_url:
         service_webhook_secret_ensure(service=service)
@@ -139,6 +141,7 @@ def job_create(
                 api_key=api_key,
                 result_ttl_seconds=result_ttl_seconds,
                 webhook_url=webhook_url,
+                ocr_language=ocr_language,
                 request_id=request_id_current(),
             )
             document.job = job
@@ -384,20 +387,12 @@ def _extract(
     progress: Callable[[int, int], None],
     wall_seconds: int | None = None,
 ) -> Extraction:
-    ocr = service_ocr_options(service=job.service)
     # The sandbox reads a private local copy, wherever the original is stored.
     with document_scratch(document) as scratch:
         extraction = extract_sandboxed(
             scratch.original,
             content_type=document.content_type,
-            limits=Limits(
-                max_pages=max_pages(job.service),
-                ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
-                lang=ocr.language,
-                ocr_engine=ocr.engine,
-                preview_dir=str(scratch.previews),
-                preview_dpi=settings.DOCPLATFORM_PREVIEW_DPI,
-            ),
+            limits=extraction_limits(job=job, preview_dir=str(scratch.previews)),
             sandbox=SandboxLimits(
                 wall_seconds=wall_seconds or settings.DOCPLATFORM_EXTRACTION_SECONDS,
                 cpu_seconds=settings.DOCPLATFORM_EXTRACTION_SECONDS,
@@ -411,6 +406,20 @@ def _extract(
         # Previews live beside the original, so removing the folder removes both.
         document_previews_store(document=document, folder=scratch.previews)
     return extraction
+
+
+def extraction_limits(*, job: Job, preview_dir: str) -> Limits:
+    """What the extraction of a job may do and how it reads scans: the OCR languages are the
+    request's, else the service's, else the platform's."""
+    ocr = service_ocr_options(service=job.service, language=job.ocr_language)
+    return Limits(
+        max_pages=max_pages(job.service),
+        ocr_dpi=settings.DOCPLATFORM_OCR_DPI,
+        lang=ocr.language,
+        ocr_engine=ocr.engine,
+        preview_dir=preview_dir,
+        preview_dpi=settings.DOCPLATFORM_PREVIEW_DPI,
+    )
 
 
 def max_pages(service: Service) -> int:
@@ -428,6 +437,7 @@ def job_predict(
     content_type: str,
     sha256: str,
     wall_seconds: int,
+    ocr_language: str = "",
 ) -> Document:
     """The synchronous inference: the same job, quotas and sandbox as an asynchronous one,
     run in this process within ``wall_seconds``. Returns the document, its job finished."""
@@ -437,6 +447,7 @@ def job_predict(
         upload=upload,
         content_type=content_type,
         sha256=sha256,
+        ocr_language=ocr_language,
         enqueue=False,
     )
     job_process(job_id=job.pk, wall_seconds=wall_seconds)
