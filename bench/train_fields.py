@@ -86,7 +86,7 @@ def rows_for(model: str, item: Item, pages: list) -> list[tuple[dict[str, float]
     if model == "issuer":
         scored = issuer_model.scored_names(locator, receipt=item.folder == "receipts")
     else:
-        scored = scoring.scored_candidates(locator, model, keys)
+        scored = scoring.scored_candidates(locator, model, keys, kind=kind_of(item))
     return [(s.features, same(kind, expected, s.value), str(s.value)) for s in scored]
 
 
@@ -140,12 +140,61 @@ def isotonic(xs: list[float], ys: list[int], *, min_count: int = 25) -> dict[str
     return {"x": [round(v, 5) for v in bx], "y": [round(v, 5) for v in by]}
 
 
+def doc_id(item: Item) -> str:
+    return f"{item.folder}/{item.variant}/{item.path.name}"
+
+
+# The scored models a document of a folder needs, confidently, to go straight through (the
+# currency of invoices is not a scored model and is left out here).
+REQUIRED = {
+    "receipts": ("total", "date", "issuer"),
+    "einvoices": ("total", "date", "issuer", "invoice_number"),
+    "invoices": ("total", "date", "issuer", "invoice_number"),
+}
+
+
+def straight_through(decisions: dict[str, dict[str, tuple[float, bool]]]) -> None:
+    """The held-out straight-through share and its errors at a few thresholds: a document
+    goes through when every required model's held-out confidence reaches the threshold."""
+    print("\nHeld-out straight-through (required scored fields all at or above the threshold)")
+    for threshold in (0.9, 0.95, 0.97, 0.98, 0.99):
+        line = []
+        total_docs = total_through = total_wrong = 0
+        for folder, required in REQUIRED.items():
+            docs = [d for doc, d in decisions.items() if doc.startswith(folder + "/")]
+            if not docs:
+                continue
+            through = [d for d in docs if all(m in d and d[m][0] >= threshold for m in required)]
+            wrong = sum(not all(d[m][1] for m in required) for d in through)
+            total_docs += len(docs)
+            total_through += len(through)
+            total_wrong += wrong
+            line.append(f"{folder} {len(through)}/{len(docs)} ({wrong} wrong)")
+        for folder, required in REQUIRED.items():
+            docs = [d for doc, d in decisions.items() if doc.startswith(folder + "/")]
+            cells = []
+            for m in required:
+                sure = [d[m][1] for d in docs if m in d and d[m][0] >= threshold]
+                cells.append(f"{m} {len(sure)} ({len(sure) - sum(sure)} wrong)")
+            if docs:
+                print(f"      {folder}: " + ", ".join(cells))
+        share = 100 * total_through / max(total_docs, 1)
+        errors = 100 * total_wrong / max(total_through, 1)
+        print(
+            f"  >= {threshold}: all {share:.0f} % through, {errors:.1f} % wrong; " + ", ".join(line)
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--models", nargs="*", default=list(TARGETS))
     parser.add_argument("--engine", default="rapidocr")
+    parser.add_argument("--stack-l2", type=float, default=4.0)
+    parser.add_argument(
+        "--stack-features", action="store_true", help="judge confidence on the evidence too"
+    )
     args = parser.parse_args()
 
     documents = []
@@ -156,6 +205,8 @@ def main() -> int:
         documents.append((item, pages))
     print(f"{len(documents)} documents with cached pages")
     stored = json.loads(scoring.WEIGHTS_PATH.read_text()) if scoring.WEIGHTS_PATH.exists() else {}
+    # document -> model -> (held-out calibrated confidence, right)
+    decisions: dict[str, dict[str, tuple[float, bool]]] = defaultdict(dict)
     for model in args.models:
         per_doc: list[tuple[Item, list[tuple[dict[str, float], bool, str]]]] = []
         for item, pages in documents:
@@ -173,9 +224,11 @@ def main() -> int:
 
         groups = sorted({group_of(item) for item, _ in per_doc})
         fold_of = {g: i % args.folds for i, g in enumerate(groups)}
-        held_scores: list[float] = []
+        held_inputs: list[dict[str, float]] = []
         held_right: list[int] = []
         held_kind: list[str] = []
+        held_docs: list[str] = []
+        held_fold: list[int] = []
         per_folder: dict[str, list[int]] = defaultdict(list)
         for fold in range(args.folds):
             train = [d for d in per_doc if fold_of[group_of(d[0])] != fold]
@@ -189,20 +242,45 @@ def main() -> int:
                 scored = []
                 for f, ok, value in rows:
                     z = sum(weights.get(k, 0.0) * v for k, v in f.items())
-                    scored.append((1 / (1 + np.exp(-np.clip(z, -30, 30))), ok, value))
+                    scored.append((1 / (1 + np.exp(-np.clip(z, -30, 30))), ok, value, f))
                 if not scored:
                     per_folder[item.folder + "/" + item.variant].append(0)
                     continue
                 scored.sort(key=lambda t: -t[0])
                 best = scored[0]
-                rival = next((p for p, _, v in scored[1:] if scoring.is_rival(v, best[2])), 0.0)
-                held_scores.append(float(scoring.raw_decision(best[0], rival)))
+                rival = next((p for p, _, v, _ in scored[1:] if scoring.is_rival(v, best[2])), 0.0)
+                held_inputs.append(
+                    scoring.stack_inputs(
+                        float(best[0]), float(rival), best[3] if args.stack_features else None
+                    )
+                )
                 held_right.append(int(best[1]))
                 held_kind.append(kind_of(item))
+                held_docs.append(doc_id(item))
+                held_fold.append(fold)
                 per_folder[item.folder + "/" + item.variant].append(int(best[1]))
         x, y = matrix(per_doc)
         w = fit(x, y)
         weights = dict(zip(names, [round(v, 4) for v in w.tolist()], strict=True))
+        # The confidence of a decision: a small logistic model over the held-out decisions
+        # (the winner's share against its rival, its own probability, its evidence), then
+        # calibrated. Fitted on decisions the scoring model had not seen, as at run time; the
+        # scores it gives for calibration are themselves held out (cross-fitted by fold).
+        stack_names = sorted({k for d in held_inputs for k in d} - {"bias"})
+        stack_names = ["bias", *stack_names]
+        sx = np.asarray([[d.get(n, 0.0) for n in stack_names] for d in held_inputs], dtype=float)
+        sy = np.asarray(held_right, dtype=float)
+        folds_of = np.asarray(held_fold)
+        held_scores = [0.0] * len(held_inputs)
+        for fold in range(args.folds):
+            inside = folds_of == fold
+            if not inside.any() or (~inside).sum() == 0:
+                continue
+            fw = fit(sx[~inside], sy[~inside], l2=args.stack_l2)
+            for i in np.flatnonzero(inside):
+                held_scores[i] = float(1 / (1 + np.exp(-np.clip(sx[i] @ fw, -30, 30))))
+        sw = fit(sx, sy, l2=args.stack_l2)
+        stack = dict(zip(stack_names, [round(v, 4) for v in sw.tolist()], strict=True))
         table = isotonic(held_scores, held_right)
         # Receipts and invoices are scored by one model but are not equally easy: each kind
         # gets its own calibration when it has enough held-out documents, so a confidence
@@ -235,14 +313,22 @@ def main() -> int:
         summary = {k: f"{sum(v)}/{len(v)}" for k, v in sorted(per_folder.items())}
         print(f"\n{model}: held-out accuracy {summary}")
         print("  weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in weights.items()))
+        print("  confidence: " + ", ".join(f"{k} {v:+.2f}" for k, v in stack.items()))
+        for score, right, kind, doc in zip(
+            held_scores, held_right, held_kind, held_docs, strict=True
+        ):
+            confidence = scoring.interpolate(by_kind.get(kind, table), score)
+            decisions[doc][model] = (confidence, bool(right))
         stored[model] = {
             "weights": weights,
             "kind": "logistic",
+            "stack": stack,
             "calibration": table,
             "calibration_by_kind": by_kind,
             "heldout": summary,
             "rows": int(len(y)),
         }
+    straight_through(decisions)
     if args.write:
         scoring.WEIGHTS_PATH.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
         print(f"\nwritten: {scoring.WEIGHTS_PATH}")

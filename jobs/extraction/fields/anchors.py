@@ -123,7 +123,15 @@ OTHER: Lexicon = {
         "|fax|telefon|telefoon|telefono|email|e-mail|contract no|service tax|vat/tin|cin|pan"
         "|steuer-nr|steuernummer|kto-nr|blz|siret|siren|kvk|rcs|customer care|customer service"
         "|kundenservice|service clients|service client|klantenservice|servizio clienti"
-        "|ohne mwst|exkl. mwst|excl. vat|excl. tax|rabatt|discount|remise|korting|sconto",
+        "|ohne mwst|exkl. mwst|excl. vat|excl. tax|rabatt|discount|remise|korting|sconto"
+        # Dates of something else than the document: delivery, a service period, a contract,
+        # the invoice a credit note corrects.
+        "|date of delivery|delivery|shipping date|ship date|service period|period"
+        "|date de livraison|livraison|date de debut|date de fin|date de debut de prestation"
+        "|date de fin de prestation|periode|facture associee|date de facture associee"
+        "|no de facture associee|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
+        "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"
+        "|leveringsdatum|data di consegna|data consegna",
     )
 }
 

@@ -106,9 +106,42 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "saving",
             "savings",
             "points",
+            # What a "total" qualified by them sums ("Gesamtbetrag der Zuschläge").
+            "zuschlag",
+            "zuschlage",
+            "abschlag",
+            "abschlage",
+            "surcharge",
+            "surcharges",
+            "allowance",
+            "allowances",
+            "charges",
         ]
     ),
 }
+# Words of a row that deducts an amount paid in advance: the total before it is the
+# invoice's, the amount after it only what is left to pay.
+PREPAYMENT = frozenset(
+    [
+        "anzahlung",
+        "anzahlungen",
+        "vorauszahlung",
+        "vorauszahlungen",
+        "abschlagszahlung",
+        "acompte",
+        "acomptes",
+        "avance",
+        "prepaid",
+        "prepayment",
+        "prepayments",
+        "deposit",
+        "advance",
+        "aanbetaling",
+        "vooruitbetaling",
+        "acconto",
+        "anticipo",
+    ]
+)
 TOTAL_WORDS = frozenset(
     [
         "total",
@@ -146,6 +179,18 @@ FINAL_WORDS = frozenset(
 )
 _TIME = re.compile(r"\b([01]?\d|2[0-3]):[0-5]\d\b")
 # Words that introduce a date in running text: "Rechnung Nr. 12 vom 15.11.2024", "du 3 mars".
+# What a document calls itself, as a word or the end of one ("Handelsrechnung").
+DOCUMENT_WORDS = (
+    "rechnung",
+    "invoice",
+    "facture",
+    "factuur",
+    "fattura",
+    "gutschrift",
+    "avoir",
+    "receipt",
+    "quittung",
+)
 DATE_PREPOSITIONS = frozenset(["vom", "du", "dated", "datiert", "le", "am", "den"])
 
 
@@ -227,13 +272,25 @@ def _numbered_row(locator: Locator, page: int, row_index: int) -> bool:
     for first, second in zip(words, words[1:], strict=False):
         if fold_token(first.text) == "no" and any(c.isdigit() for c in second.text):
             return True
-    return False
+    # OCR glues a label to its number: "HandelsrechnungNr.471102vom".
+    return any(_GLUED_NUMBER.search(w.text) for w in words)
+
+
+_GLUED_NUMBER = re.compile(r"(?i)(?:nr|no|n°)[.:]?\d{3,}")
 
 
 def _last_word_before(locator: Locator, candidate: Candidate, row_index: int) -> str:
     x0 = (candidate.box or (0, 0, 0, 0))[0]
     before = [w for w in locator.rows[candidate.page][row_index].words if w.box[2] <= x0 + 0.002]
-    return fold_token(before[-1].text) if before else ""
+    if not before:
+        return ""
+    last = fold_token(before[-1].text)
+    # A preposition OCR glued to the word before it ("471102vom") is still that preposition.
+    glued = next((p for p in _GLUED_PREPOSITIONS if last.endswith(p) and last != p), None)
+    return glued if glued and last[: -len(glued)][-1:].isdigit() else last
+
+
+_GLUED_PREPOSITIONS = ("vom", "dated", "du")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -283,6 +340,11 @@ def features(
     # Rounding adjustments ("Rounding Adj -0.01"): the total before them is not the one paid.
     rounding = (
         {abs(r) for r in _row_amounts(locator, candidates, NEGATIVE["neg_round"]) if r}
+        if family == "amount"
+        else set()
+    )
+    prepaid = (
+        {abs(r) for r in _row_amounts(locator, candidates, PREPAYMENT) if r}
         if family == "amount"
         else set()
     )
@@ -347,6 +409,9 @@ def features(
             after, before = _rounding_relation(value, numeric, rounding)
             f["after_rounding"] = float(after)
             f["before_rounding"] = float(before)
+            before_prepaid, after_prepaid = _prepayment_relation(value, numeric, prepaid)
+            f["before_prepayment"] = float(before_prepaid)
+            f["after_prepayment"] = float(after_prepaid)
             # Paid minus change, both on their labelled rows: the amount due, exactly.
             f["tendered_minus_change"] = float(
                 value is not None and any(t - value in change for t in tendered if t > value)
@@ -370,6 +435,16 @@ def features(
             f["length"] = min(20, len(raw)) / 20
             f["has_alpha"] = float(any(ch.isalpha() for ch in raw))
             f["top"] = float(box[1] < 0.4)
+            # "Nr. 210113", "N° F2022", "# 4711": a number sign right before it.
+            f["after_no"] = float(
+                row_index >= 0 and _last_word_before(locator, candidate, row_index) == "no"
+            )
+            # A document word on its row, German compounds included ("Schlussrechnung").
+            row = locator.rows[candidate.page][row_index] if row_index >= 0 else None
+            f["document_row"] = float(
+                row is not None
+                and any(fold_token(w.text).endswith(DOCUMENT_WORDS) for w in row.words)
+            )
         out.append(Scored(candidate, f))
     return out
 
@@ -409,6 +484,19 @@ def _rounding_relation(
             else:
                 before = True
     return after, before
+
+
+def _prepayment_relation(
+    value: Decimal | None, numeric: list[Decimal], prepaid: set[Decimal]
+) -> tuple[bool, bool]:
+    """Whether ``value`` is an amount from which a prepayment on the page is deducted to give
+    another amount on it (before), or what is left after that deduction (after)."""
+    if value is None or not prepaid or value <= 0:
+        return False, False
+    seen = set(numeric[:40])
+    before = any(p < value and (value - p) in seen for p in prepaid)
+    after = any((value + p) in seen for p in prepaid if p != value)
+    return before, after
 
 
 def _sum_of_two(value: Decimal | None, numeric: list[Decimal]) -> bool:

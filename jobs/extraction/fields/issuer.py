@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from jobs.extraction.fields.currency import ISO_CODES
 from jobs.extraction.fields.layout import Row
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
@@ -253,8 +254,30 @@ def _name_words(words: list[Word]) -> list[Word]:
     return words
 
 
+# Title words a receipt prints before the name on one line ("TAX INVOICE DOMINO'S PIZZA").
+LEADING_TITLE = frozenset(
+    ["tax", "invoice", "receipt", "simplified", "official", "rechnung", "facture", "quittung"]
+)
+# A store or till code before a name ("A04098 AEON CO."), a date or number after it.
+_CODE = re.compile(r"^(?=(?:\D*\d){4})[A-Za-z]{0,2}[\d\-/.]+$")
+_TRAILING_NUMBER = re.compile(r"^[\d\-/.:]+$")
+
+
+def _trimmed(words: list[Word]) -> list[Word]:
+    """A name's words without a code or title printed before it on its line, or a number
+    after it."""
+    start, end = 0, len(words)
+    while end - start > 1 and (
+        _CODE.match(words[start].text) or fold_token(words[start].text) in LEADING_TITLE
+    ):
+        start += 1
+    while end - start > 1 and _TRAILING_NUMBER.match(words[end - 1].text):
+        end -= 1
+    return words[start:end]
+
+
 def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
-    words = _name_words(words)
+    words = _trimmed(_name_words(words))
     text = _text(words)
     return Candidate(text, text, score, page, list(words), Parsed(text))
 
@@ -330,7 +353,8 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             candidates.append((_candidate(segment, page.number), index, False))
             if index + 1 < len(rows) and index < HEADER_ROWS:
                 below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
-                if below:
+                # A labelled line ("Handelsname: 9999") is no second line of a name.
+                if below and not any(w.text.endswith(":") for w in below[0]):
                     joined = [*segment, *below[0]]
                     candidates.append((_candidate(joined, page.number), index, True))
     for label in locator.labels_for("issuer"):
@@ -349,6 +373,10 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
         tokens = _tokens(text)
         if tokens and all(t in TITLE_WORDS or t in TITLE_FILLERS for t in tokens):
             continue  # a document title ("TAX INVOICE", "FACTURE N°") names no one
+        if text.strip().upper() in ISO_CODES:
+            continue  # a currency ("Währung: EUR") names no one either
+        # The words as printed, before a trailing ":" was trimmed: "Handelsname:" is a label.
+        printed = " ".join(w.text for w in candidate.words)
         letters = sum(c.isalpha() for c in text)
         digits = sum(c.isdigit() for c in text)
         uppers = sum(c.isupper() for c in text)
@@ -369,7 +397,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "contact": float(bool(CONTACT.search(text))),
             "copyright": float(bool(COPYRIGHT.search(text))),
             "courtesy": float(bool(set(tokens) & COURTESY_WORDS)),
-            "label_like": float(":" in text or text.endswith(":")),
+            "label_like": float(":" in printed),
             "digits": digits / max(1, len(text)),
             "upper": uppers / max(1, letters),
             "all_lower": float(letters > 0 and uppers == 0),

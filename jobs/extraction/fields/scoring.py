@@ -88,6 +88,38 @@ def raw_decision(best: float, rival: float) -> float:
     return best / (best + rival + 0.002)
 
 
+def _logit(p: float) -> float:
+    p = min(1.0 - 1e-4, max(1e-4, p))
+    return math.log(p / (1.0 - p))
+
+
+def stack_inputs(
+    best: float, rival: float, evidence: dict[str, float] | None = None
+) -> dict[str, float]:
+    """What the confidence of a decision is judged on: the winner's share of it against its
+    strongest rival, the winner's own probability (a winner the model doubts but that has no
+    rival is less sure than one it believes in), and the winner's evidence (``w_<name>``):
+    a total tied by arithmetic is surer than one that only has a label."""
+    inputs = {"bias": 1.0, "share": _logit(raw_decision(best, rival)), "best": _logit(best)}
+    for name, value in (evidence or {}).items():
+        if name != "bias":
+            inputs["w_" + name] = value
+    return inputs
+
+
+def raw_confidence(
+    model: str, best: float, rival: float, evidence: dict[str, float] | None = None
+) -> float:
+    """The uncalibrated confidence of a decision: a small logistic model over
+    :func:`stack_inputs`, fitted on held-out decisions (``stack`` in the weights), or the
+    winner's share alone without one."""
+    stack = _weights().get(model, {}).get("stack")
+    if not stack:
+        return raw_decision(best, rival)
+    inputs = stack_inputs(best, rival, evidence)
+    return _sigmoid(sum(stack.get(name, 0.0) * value for name, value in inputs.items()))
+
+
 def _squash(value: Any) -> str:
     return re.sub(r"\W+", "", str(value)).casefold()
 
@@ -101,14 +133,14 @@ def is_rival(a: Any, b: Any) -> bool:
     return not (x and y and (x in y or y in x))
 
 
-def decision_score(scored: Sequence[Scored]) -> tuple[Scored | None, float]:
-    """The winner and its raw decision score (see :func:`raw_decision`)."""
+def decision_score(model: str, scored: Sequence[Scored]) -> tuple[Scored | None, float]:
+    """The winner and its raw confidence (see :func:`raw_confidence`)."""
     if not scored:
         return None, 0.0
     ranked = sorted(scored, key=lambda s: -s.probability)
     best = ranked[0]
     rival = next((s.probability for s in ranked[1:] if is_rival(s.value, best.value)), 0.0)
-    return best, raw_decision(best.probability, rival)
+    return best, raw_confidence(model, best.probability, rival, best.features)
 
 
 def choose(
@@ -117,7 +149,7 @@ def choose(
     """The best candidate as a field, with its calibrated confidence."""
     for item in scored:
         item.probability = probability(model, item.features)
-    best, raw = decision_score(scored)
+    best, raw = decision_score(model, scored)
     if best is None:
         return ExtractedField()
     result = best.candidate.to_field()
@@ -136,11 +168,33 @@ MODELS: dict[str, tuple[str, str]] = {
 }
 
 
-def scored_candidates(locator: Locator, model: str, keys: Sequence[str]) -> list[Scored]:
+# Evidence that weighs differently on invoices than on receipts: a receipt usually prints one
+# date, unlabelled, near a time; an invoice prints several, and its labels tell them apart.
+# On invoices each of these also enters as ``inv_<name>``, with weights of its own.
+INVOICE_INTERACTIONS = (
+    "label_right",
+    "label_below",
+    "label_weight",
+    "no_label",
+    "other_right",
+    "other_below",
+    "other_closer",
+    "first_of_type",
+    "order",
+    "y",
+    "repeats",
+    "locator",
+)
+
+
+def scored_candidates(
+    locator: Locator, model: str, keys: Sequence[str], *, kind: str | None = None
+) -> list[Scored]:
     """Every value of the model's type on the document (labelled or not), with its evidence.
 
     The geometric label search's own score for a candidate is one more piece of evidence
     (``locator``); values it finds glued to a label ("Total:9.00") join the scanned ones.
+    ``kind`` ("invoice", "receipt") adds the invoice interactions (see above).
     """
     field_type, family = MODELS[model]
     found = locator.scan(field_type, base=1.0)
@@ -162,7 +216,23 @@ def scored_candidates(locator: Locator, model: str, keys: Sequence[str]) -> list
     for item in scored:
         ident = (item.candidate.page, id(item.candidate.words[0]))
         item.features["locator"] = min(1.0, labelled.get(ident, 0.0))
-    return by_value(scored, prefer_last=model == "total")
+        # Found by the label search with no label beside or above it: the label is in the
+        # same word ("n°562044387", "Total:9.00").
+        glued = (
+            item.features["locator"] >= 0.5
+            and not item.features["label_right"]
+            and not item.features["label_below"]
+        )
+        item.features["label_glued"] = float(glued)
+        if glued:
+            item.features["no_label"] = 0.0
+    merged = by_value(scored, prefer_last=model == "total")
+    if kind == "invoice":
+        for item in merged:
+            item.features["inv"] = 1.0
+            for name in INVOICE_INTERACTIONS:
+                item.features["inv_" + name] = item.features.get(name, 0.0)
+    return merged
 
 
 def by_value(scored: Sequence[Scored], *, prefer_last: bool = False) -> list[Scored]:
@@ -184,6 +254,10 @@ def by_value(scored: Sequence[Scored], *, prefer_last: bool = False) -> list[Sco
                 merged[name] = max(merged.get(name, value), value)
         for name in NEGATIVE:
             merged[name + "_all"] = min(m.features.get(name, 0.0) for m in members)
+        # Evidence against a value holds only where every occurrence has it: one labelled
+        # occurrence makes the value labelled.
+        for name in ("no_label", "other_closer"):
+            merged[name] = min(m.features.get(name, 0.0) for m in members)
         merged["repeats"] = min(4, len(members)) / 4
 
         def evidence(item: Scored) -> tuple[float, float]:
@@ -201,7 +275,7 @@ def extract_scored(
     locator: Locator, model: str, keys: Sequence[str], *, kind: str | None = None
 ) -> tuple[ExtractedField, Candidate | None]:
     """The field chosen among all candidates (see :func:`choose`), and its candidate."""
-    scored = scored_candidates(locator, model, keys)
+    scored = scored_candidates(locator, model, keys, kind=kind)
     result = choose(model, scored, kind=kind)
     if not result.found:
         return result, None

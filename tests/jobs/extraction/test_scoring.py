@@ -144,9 +144,17 @@ def test_two_strong_candidates_that_disagree_lower_the_decision_score():
         s.candidate = type("C", (), {"value": value})()  # type: ignore[assignment]
         return s
 
-    _, alone = scoring.decision_score([item("9.00", 0.9), item("9.00", 0.8)])
-    _, contested = scoring.decision_score([item("9.00", 0.9), item("10.00", 0.8)])
-    assert contested < alone
+    for model in ("total", "date", "issuer"):
+        _, alone = scoring.decision_score(model, [item("9.00", 0.9), item("9.00", 0.8)])
+        _, contested = scoring.decision_score(model, [item("9.00", 0.9), item("10.00", 0.8)])
+        assert contested < alone, model
+
+
+def test_a_winner_the_model_doubts_is_less_sure_than_one_it_believes_in_even_without_rival():
+    for model in ("total", "date", "issuer"):
+        doubted = scoring.raw_confidence(model, 0.3, 0.0)
+        believed = scoring.raw_confidence(model, 0.95, 0.0)
+        assert doubted < believed, model
 
 
 def test_the_total_after_a_rounding_adjustment_is_marked_and_the_one_before_it_too():
@@ -187,3 +195,82 @@ def test_a_date_glued_to_its_label_and_time_is_a_candidate():
     )
     fields = extract_receipt(pages)
     assert fields["date"].value == "2018-03-09"
+
+
+def test_the_total_before_a_prepayment_is_marked_and_the_amount_left_after_it_too():
+    pages = [
+        page(
+            row(0.50, (0.1, "Bruttosumme"), (0.8, "1.021,91")),
+            row(0.53, (0.1, "Erhaltene Anzahlungen"), (0.8, "-500,00")),
+            row(0.56, (0.1, "Zahlbetrag"), (0.8, "521,91")),
+        )
+    ]
+    scored = _scored(pages, "total", ["total_amount"], {**INVOICE, **OTHER})
+    assert scored["1021.91"]["before_prepayment"] == 1
+    assert scored["1021.91"]["after_prepayment"] == 0
+    assert scored["521.91"]["after_prepayment"] == 1
+    assert scored["521.91"]["before_prepayment"] == 0
+
+
+def test_a_total_qualified_by_what_it_sums_speaks_against_the_documents_total():
+    pages = [page(row(0.50, (0.1, "Gesamtbetrag der Zuschläge"), (0.8, "30,00")))]
+    scored = _scored(pages, "total", ["total_amount"], {**INVOICE, **OTHER})
+    assert scored["30.00"]["neg_qty"] == 1
+
+
+def test_a_date_labelled_as_a_delivery_date_is_not_labelled_as_the_invoice_date():
+    pages = [
+        page(
+            row(0.10, (0.1, "Date :"), (0.3, "31/01/2022")),
+            row(0.20, (0.1, "DATE DE LIVRAISON :"), (0.5, "28/01/2022")),
+        )
+    ]
+    scored = _scored(pages, "date", ["invoice_date"], {**INVOICE, **OTHER})
+    assert scored["2022-01-31"]["label_right"] > 0
+    assert scored["2022-01-28"]["label_right"] == 0
+    assert scored["2022-01-28"]["other_right"] > 0
+
+
+def test_a_date_after_a_number_and_a_preposition_glued_by_ocr_is_on_the_number_row():
+    pages = [page(row(0.10, (0.1, "HandelsrechnungNr.471102vom"), (0.5, "13.11.2019")))]
+    scored = _scored(pages, "date", ["invoice_date"], {**INVOICE, **OTHER})
+    assert scored["2019-11-13"]["preposition"] == 1
+    assert scored["2019-11-13"]["number_row"] == 1
+
+
+def test_a_value_labelled_once_among_its_occurrences_counts_as_labelled():
+    pages = _receipt(
+        row(0.20, (0.1, "Date:"), (0.5, "12/03/2018")),
+        row(0.80, (0.1, "Thanks"), (0.5, "12/03/2018")),
+    )
+    scored = _scored(pages, "date", ["date"])
+    assert scored["2018-03-12"]["no_label"] == 0
+
+
+def test_invoices_weigh_label_evidence_with_weights_of_their_own():
+    pages = [page(row(0.10, (0.1, "Invoice Date:"), (0.5, "20-10-2015")))]
+    locator = Locator(pages, {**INVOICE, **OTHER})
+    invoice = scoring.scored_candidates(locator, "date", ["invoice_date"], kind="invoice")
+    receipt = scoring.scored_candidates(locator, "date", ["invoice_date"], kind="receipt")
+    assert invoice[0].features["inv"] == 1
+    assert invoice[0].features["inv_label_right"] == invoice[0].features["label_right"] > 0
+    assert "inv" not in receipt[0].features
+
+
+def test_a_number_after_a_number_sign_on_a_compound_document_title_row_has_that_evidence():
+    pages = [
+        page(
+            row(0.10, (0.1, "Schlussrechnung Bau (877) Nr."), (0.5, "210113"), (0.6, "vom")),
+            row(0.30, (0.1, "Kundenref."), (0.5, "BT-10")),
+        )
+    ]
+    scored = _scored(pages, "invoice_number", ["invoice_number"], {**INVOICE, **OTHER})
+    assert scored["210113"]["after_no"] == 1 and scored["210113"]["document_row"] == 1
+    assert scored["BT-10"]["after_no"] == 0 and scored["BT-10"]["document_row"] == 0
+
+
+def test_a_value_glued_to_its_label_in_one_word_is_labelled():
+    pages = [page(row(0.30, (0.1, "Facture"), (0.25, "n°562044387"), (0.45, "du 02/07/2015")))]
+    scored = _scored(pages, "invoice_number", ["invoice_number"], {**INVOICE, **OTHER})
+    assert scored["562044387"]["label_glued"] == 1
+    assert scored["562044387"]["no_label"] == 0
