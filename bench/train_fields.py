@@ -135,9 +135,14 @@ def isotonic(xs: list[float], ys: list[int], *, min_count: int = 25) -> dict[str
     by: list[float] = []
     for b in blocks:
         r = (b[0] + 1) / (b[1] + 2)
-        bx.append((b[2] + b[3]) / 2)
-        by.append(max(r, by[-1]) if by else r)
-    return {"x": [round(v, 5) for v in bx], "y": [round(v, 5) for v in by]}
+        r = max(r, by[-1]) if by else r
+        # A block's rate holds over its whole span (a step, as isotonic regression predicts);
+        # only the gaps between blocks are interpolated.
+        for edge in (round(b[2], 5), round(b[3], 5)):
+            if not bx or edge > bx[-1]:
+                bx.append(edge)
+                by.append(r)
+    return {"x": bx, "y": [round(v, 5) for v in by]}
 
 
 def doc_id(item: Item) -> str:
