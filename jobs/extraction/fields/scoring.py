@@ -15,6 +15,7 @@ No rule here names a supplier or a document; the weights are learned from generi
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import math
@@ -125,12 +126,28 @@ def _squash(value: Any) -> str:
 
 
 def is_rival(a: Any, b: Any) -> bool:
-    """Whether two candidate values are different answers. Names that contain one another
-    ("ACME GmbH" and "ACME GmbH Berlin", a name and its two-line form) are the same answer."""
+    """Whether two candidate values are different answers.
+
+    Amounts, dates and numbers are the same answer only when equal ("30.00" and "300.00" are
+    rivals). Names that contain one another ("ACME GmbH" and "ACME GmbH Berlin", a name and
+    its two-line form) or share most of their letters ("MR D.I.Y. (JOHOR) SDN BHD (CO.REG" and
+    "tan MR D.I.Y. (JOHOR) SDN") are the same answer read in two ways."""
     if str(a) == str(b):
         return False
     x, y = _squash(a), _squash(b)
-    return not (x and y and (x in y or y in x))
+    if not (x and y) or not (_NAMEISH.search(x) and _NAMEISH.search(y)):
+        return True
+    if x in y or y in x:
+        return False
+    shorter = min(len(x), len(y))
+    match = difflib.SequenceMatcher(None, x, y, autojunk=False).find_longest_match(
+        0, len(x), 0, len(y)
+    )
+    return not (match.size >= 6 and match.size >= 0.6 * shorter)
+
+
+# A name has letters beyond a code's few: "ACME", not "F2022" or "2019-11-13".
+_NAMEISH = re.compile(r"[^\W\d_]{3}")
 
 
 def decision_score(model: str, scored: Sequence[Scored]) -> tuple[Scored | None, float]:

@@ -274,3 +274,11 @@ def test_a_value_glued_to_its_label_in_one_word_is_labelled():
     scored = _scored(pages, "invoice_number", ["invoice_number"], {**INVOICE, **OTHER})
     assert scored["562044387"]["label_glued"] == 1
     assert scored["562044387"]["no_label"] == 0
+
+
+def test_amounts_that_differ_are_rivals_and_a_name_read_twice_is_one_answer():
+    assert scoring.is_rival("30.00", "300.00")
+    assert scoring.is_rival("F2022-01", "F2022-012")
+    assert not scoring.is_rival("ACME GmbH", "ACME GmbH Berlin")
+    assert not scoring.is_rival("MR D.I.Y. (JOHOR) SDN BHD (CO.REG", "tan MR D.I.Y. (JOHOR) SDN")
+    assert scoring.is_rival("PERNIAGAAN ZHENG HUI", "GOGIANT ENGINEERING (M) SDN BHD")
