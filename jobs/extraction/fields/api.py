@@ -11,8 +11,9 @@ from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT
 from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
 from jobs.extraction.fields.einvoice import einvoice_fields
 from jobs.extraction.fields.form import extract_form
-from jobs.extraction.fields.invoice import INVOICE_FIELDS, extract_invoice
+from jobs.extraction.fields.invoice import INVOICE_FIELDS, extract_invoice, reconcile_amounts
 from jobs.extraction.fields.learned import apply_learned
+from jobs.extraction.fields.locate import Locator
 from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
 from jobs.extraction.fields.receipt import extract_receipt
 from jobs.extraction.fields.validation import required_errors, totals_errors, validate_value
@@ -105,6 +106,10 @@ def extract_fields(
                 types=INVOICE_FIELDS,
                 lexicon={**INVOICE, **OTHER},
             )
+            # A learned amount that breaks net + tax = total yields to the printed difference.
+            replaced = reconcile_amounts(Locator(pages, {**INVOICE, **OTHER}), fields)
+            if used and replaced:
+                used.get("fields", {}).pop(replaced, None)
         _check(fields, INVOICE_FIELDS, today=today)
         items = fields.get("line_items")
         if isinstance(items, list):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
+from jobs.extraction.fields.evidence import NEGATIVE
 from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.items import extract_line_items
 from jobs.extraction.fields.locate import Candidate, Locator
@@ -13,6 +15,7 @@ from jobs.extraction.fields.model import ExtractedField, FieldValue
 from jobs.extraction.fields.normalize import parse_iban
 from jobs.extraction.fields.parties import find_currency
 from jobs.extraction.fields.scoring import extract_scored
+from jobs.extraction.fields.text import fold_token
 from jobs.extraction.types import Page
 
 INVOICE_FIELDS: dict[str, str] = {
@@ -82,6 +85,59 @@ def _iban_fallback(locator: Locator) -> Candidate | None:
     return None
 
 
+def _amount(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def _printed(locator: Locator, value: Decimal, words: frozenset[str]) -> Candidate | None:
+    """Where ``value`` is printed, preferring a row that has one of ``words`` left of it."""
+    found = [c for c in locator.scan("amount") if _amount(c.value) == value]
+    for candidate in found:
+        row = _row_index(locator, candidate)
+        left = {
+            fold_token(w.text)
+            for w in locator.rows[candidate.page][row].words
+            if candidate.box and w.box[2] <= candidate.box[0] + 0.002
+        }
+        if left & words:
+            return candidate
+    return found[-1] if found else None
+
+
+def reconcile_amounts(locator: Locator, fields: dict[str, FieldValue]) -> str | None:
+    """Net + tax = total. Where two of them are found and the third is missing or breaks the
+    sum, the difference is taken when the page prints it: the tax under a table's "Steuer"
+    column is easily confused with the base it is charged on, the difference is not.
+
+    Returns the name of the field replaced, if any."""
+    total, net, tax = (fields[k] for k in ("total_amount", "net_amount", "tax_amount"))
+    if not (
+        isinstance(total, ExtractedField)
+        and isinstance(net, ExtractedField)
+        and isinstance(tax, ExtractedField)
+    ):
+        return None
+    t, n, x = _amount(total.value), _amount(net.value), _amount(tax.value)
+    if t is None or (n is not None and x is not None and n + x == t):
+        return None
+    if n is not None and t != n:
+        target, want, words, sure = "tax_amount", t - n, NEGATIVE["neg_tax"], net.confidence
+    elif x is not None and t != x:
+        target, want, words, sure = "net_amount", t - x, NEGATIVE["neg_sub"], tax.confidence
+    else:
+        return None
+    found = _printed(locator, want, words)
+    if found is None:
+        return None
+    result = _field(found, locator.pages)
+    result.confidence = min(total.confidence, sure)
+    fields[target] = result
+    return target
+
+
 def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     """Invoice fields: see :data:`INVOICE_FIELDS`, plus issuer, currency and line_items."""
     locator = Locator(pages, {**INVOICE, **OTHER})
@@ -102,6 +158,7 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     assert isinstance(customer, ExtractedField)
     if isinstance(customer.value, str):
         customer.value = _ATTENTION.sub("", customer.value).strip() or customer.value
+    reconcile_amounts(locator, fields)
     fields["issuer"] = extract_issuer(
         locator, customer=customer.value if isinstance(customer.value, str) else None
     )

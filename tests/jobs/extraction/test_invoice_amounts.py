@@ -1,0 +1,51 @@
+"""Net + tax = total: an invoice's amounts are reconciled with what the page prints."""
+
+from __future__ import annotations
+
+from jobs.extraction.fields.invoice import extract_invoice
+from tests.jobs.extraction.helpers import page, row
+
+
+def test_the_tax_is_the_printed_difference_of_total_and_net_not_the_base_it_is_charged_on():
+    pages = [
+        page(
+            row(0.50, (0.1, "Art"), (0.3, "Basisbetrag"), (0.5, "Steuersatz"), (0.7, "Steuer")),
+            row(0.53, (0.1, "Umsatzsteuer"), (0.3, "3600,00"), (0.5, "19"), (0.7, "684,00")),
+            row(0.60, (0.1, "Nettobetrag"), (0.7, "3600,00")),
+            row(0.63, (0.1, "Steuerbetrag"), (0.5, "19 %"), (0.7, "3600,00")),
+            row(0.66, (0.1, "Gesamtbetrag"), (0.7, "4284,00")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["total_amount"].value == "4284.00"
+    assert fields["net_amount"].value == "3600.00"
+    assert fields["tax_amount"].value == "684.00"
+    assert fields["tax_amount"].box is not None
+
+
+def test_amounts_that_already_add_up_are_left_as_found():
+    pages = [
+        page(
+            row(0.60, (0.1, "Net amount"), (0.7, "100.00")),
+            row(0.63, (0.1, "VAT 20%"), (0.7, "20.00")),
+            row(0.66, (0.1, "Total amount due"), (0.7, "120.00")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert [fields[k].value for k in ("net_amount", "tax_amount", "total_amount")] == [
+        "100.00",
+        "20.00",
+        "120.00",
+    ]
+
+
+def test_a_difference_the_page_does_not_print_is_not_invented():
+    pages = [
+        page(
+            row(0.60, (0.1, "Net amount"), (0.7, "100.00")),
+            row(0.63, (0.1, "VAT 20%"), (0.7, "25.00")),
+            row(0.66, (0.1, "Total amount due"), (0.7, "120.00")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["tax_amount"].value == "25.00"
