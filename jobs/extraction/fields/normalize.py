@@ -158,6 +158,13 @@ def parse_amount(text: str) -> Parsed:
     negative, body = _split_sign(text)
     currency, rest = find_currency(body)
     inner_negative, rest = _split_sign(rest)
+    repaired = False
+    # OCR reads a zero as the letter O ("RMO,01", "1O.50"): only in a token with cents.
+    if "O" in rest and re.fullmatch(r"[\dO]+[.,][\dO]{2}", rest) and re.search(r"\d", rest):
+        rest, repaired = rest.replace("O", "0"), True
+    # Cents without the zero before them, as receipts print them ("-.02", ".00").
+    if re.fullmatch(r"[.,]\d{2}", rest):
+        rest = "0" + rest
     if not rest or not rest[0].isdigit():
         return invalid("invalid_amount", f"Not an amount: {text!r}.")
     # A receipt's tax code glued to the price ("2.70S", "11.60SR", "26.00*").
@@ -173,6 +180,8 @@ def parse_amount(text: str) -> Parsed:
     score = 0.55 + (0.3 if has_decimals else 0.0) + (0.15 if currency else 0.0)
     if tax_code:
         score *= 0.9
+    if repaired:
+        score *= 0.8
     return Parsed(format_decimal(value, min_places=2), score=score, currency=currency)
 
 

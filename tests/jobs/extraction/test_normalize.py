@@ -166,3 +166,12 @@ def test_a_run_of_thirty_digits_is_no_amount_and_does_not_crash_the_parser():
 )
 def test_a_number_ocr_glued_to_its_label_or_the_next_word_is_read_alone(text, value):
     assert parse_reference(text).value == value
+
+
+def test_cents_without_a_leading_zero_and_an_o_read_for_a_zero_are_amounts():
+    assert parse_amount("-.02").value == "-0.02"
+    assert parse_amount(".00").value == "0.00"
+    assert parse_amount("RM .00").value == "0.00"
+    repaired = parse_amount("1O.50")
+    assert repaired.value == "10.50" and repaired.score < parse_amount("10.50").score
+    assert not parse_amount("OK").ok and not parse_amount("1O").ok
