@@ -112,10 +112,15 @@ class DocPlatform:
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
         result_ttl: int | None = None,
+        ocr_language: str | None = None,
     ) -> Submission:
-        """Submit a document (a path, bytes or a binary file) for asynchronous extraction."""
+        """Submit a document (a path, bytes or a binary file) for asynchronous extraction.
+
+        ``ocr_language``: Tesseract languages for this document's OCR ("deu", "eng+deu"),
+        over the service's setting."""
         name, payload = _file(source, filename)
-        data = {k: v for k, v in {"alias": alias, "webhook_url": webhook_url}.items() if v}
+        fields = {"alias": alias, "webhook_url": webhook_url, "ocr_language": ocr_language}
+        data = {k: v for k, v in fields.items() if v}
         headers = {}
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key

@@ -62,6 +62,18 @@ def test_the_client_submits_waits_reads_lists_and_deletes(api):
     assert (gone.value.status, gone.value.code) == (410, "expired")
 
 
+def test_the_client_names_the_ocr_language_of_a_submit_and_hears_a_refusal(api):
+    from docplatform_client import ApiError
+
+    from jobs.models import Job
+
+    submission = api.submit(PDF, filename="a.pdf", ocr_language="eng")
+    assert Job.objects.get(pk=submission.job).ocr_language == "eng"
+    with pytest.raises(ApiError) as refused:
+        api.submit(PDF, filename="a.pdf", ocr_language="xx-not-installed")
+    assert (refused.value.status, refused.value.code) == (422, "invalid_ocr_language")
+
+
 def test_the_client_verifies_a_real_webhook_delivery(api, receiver, settings):
     from docplatform_client import verify_webhook
     from standardwebhooks import WebhookVerificationError
