@@ -197,9 +197,6 @@ def main() -> int:
     parser.add_argument("--models", nargs="*", default=list(TARGETS))
     parser.add_argument("--engine", default="rapidocr")
     parser.add_argument("--stack-l2", type=float, default=4.0)
-    parser.add_argument(
-        "--stack-features", action="store_true", help="judge confidence on the evidence too"
-    )
     args = parser.parse_args()
 
     documents = []
@@ -247,18 +244,14 @@ def main() -> int:
                 scored = []
                 for f, ok, value in rows:
                     z = sum(weights.get(k, 0.0) * v for k, v in f.items())
-                    scored.append((1 / (1 + np.exp(-np.clip(z, -30, 30))), ok, value, f))
+                    scored.append((1 / (1 + np.exp(-np.clip(z, -30, 30))), ok, value))
                 if not scored:
                     per_folder[item.folder + "/" + item.variant].append(0)
                     continue
                 scored.sort(key=lambda t: -t[0])
                 best = scored[0]
-                rival = next((p for p, _, v, _ in scored[1:] if scoring.is_rival(v, best[2])), 0.0)
-                held_inputs.append(
-                    scoring.stack_inputs(
-                        float(best[0]), float(rival), best[3] if args.stack_features else None
-                    )
-                )
+                rival = next((p for p, _, v in scored[1:] if scoring.is_rival(v, best[2])), 0.0)
+                held_inputs.append(scoring.stack_inputs(float(best[0]), float(rival)))
                 held_right.append(int(best[1]))
                 held_kind.append(kind_of(item))
                 held_docs.append(doc_id(item))
@@ -268,12 +261,11 @@ def main() -> int:
         w = fit(x, y)
         weights = dict(zip(names, [round(v, 4) for v in w.tolist()], strict=True))
         # The confidence of a decision: a small logistic model over the held-out decisions
-        # (the winner's share against its rival, its own probability, its evidence), then
+        # (the winner's share against its rival and its own probability), then
         # calibrated. Fitted on decisions the scoring model had not seen, as at run time; the
         # scores it gives for calibration are themselves held out (cross-fitted by fold).
-        stack_names = sorted({k for d in held_inputs for k in d} - {"bias"})
-        stack_names = ["bias", *stack_names]
-        sx = np.asarray([[d.get(n, 0.0) for n in stack_names] for d in held_inputs], dtype=float)
+        stack_names = list(scoring.stack_inputs(0.5, 0.0))
+        sx = np.asarray([[d[n] for n in stack_names] for d in held_inputs], dtype=float)
         sy = np.asarray(held_right, dtype=float)
         folds_of = np.asarray(held_fold)
         held_scores = [0.0] * len(held_inputs)

@@ -11,7 +11,12 @@ from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT
 from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
 from jobs.extraction.fields.einvoice import einvoice_fields
 from jobs.extraction.fields.form import extract_form
-from jobs.extraction.fields.invoice import INVOICE_FIELDS, extract_invoice, reconcile_amounts
+from jobs.extraction.fields.invoice import (
+    AMOUNT_FIELDS,
+    INVOICE_FIELDS,
+    extract_invoice,
+    reconcile_amounts,
+)
 from jobs.extraction.fields.learned import apply_learned
 from jobs.extraction.fields.locate import Locator
 from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
@@ -107,9 +112,10 @@ def extract_fields(
                 lexicon={**INVOICE, **OTHER},
             )
             # A learned amount that breaks net + tax = total yields to the printed difference.
-            replaced = reconcile_amounts(Locator(pages, {**INVOICE, **OTHER}), fields)
-            if used and replaced:
-                used.get("fields", {}).pop(replaced, None)
+            learned_fields = (used or {}).get("fields") or {}
+            if learned_fields.keys() & AMOUNT_FIELDS:
+                replaced = reconcile_amounts(Locator(pages, {**INVOICE, **OTHER}), fields)
+                learned_fields.pop(replaced or "", None)
         _check(fields, INVOICE_FIELDS, today=today)
         items = fields.get("line_items")
         if isinstance(items, list):

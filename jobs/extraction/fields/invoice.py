@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
-from jobs.extraction.fields.evidence import NEGATIVE
+from jobs.extraction.fields.evidence import NEGATIVE, _decimal, _row_of, _row_words_left
 from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.items import extract_line_items
 from jobs.extraction.fields.locate import Candidate, Locator
@@ -15,7 +15,6 @@ from jobs.extraction.fields.model import ExtractedField, FieldValue
 from jobs.extraction.fields.normalize import parse_iban
 from jobs.extraction.fields.parties import find_currency
 from jobs.extraction.fields.scoring import extract_scored
-from jobs.extraction.fields.text import fold_token
 from jobs.extraction.types import Page
 
 INVOICE_FIELDS: dict[str, str] = {
@@ -29,6 +28,8 @@ INVOICE_FIELDS: dict[str, str] = {
     "vat_id": "vat_id",
     "customer_name": "text",
 }
+# The amounts tied by net + tax = total, in that order: total, net, tax.
+AMOUNT_FIELDS = ("total_amount", "net_amount", "tax_amount")
 _ATTENTION = re.compile(r"^(attn|attention|z\.?\s?hd\.?|a l'attention de|t\.a\.v\.?)\s*:?\s*", re.I)
 
 
@@ -64,17 +65,10 @@ def invoice_date_fallback(locator: Locator) -> Candidate | None:
         if m.keys.keys() - {"invoice_date"}
     }
     for candidate in locator.scan("date", base=0.35):
-        row_of = _row_index(locator, candidate)
+        row_of = _row_of(locator, candidate)
         if (candidate.page, row_of) not in claimed:
             return candidate
     return None
-
-
-def _row_index(locator: Locator, candidate: Candidate) -> int:
-    for index, row in enumerate(locator.rows[candidate.page]):
-        if candidate.words and candidate.words[0] in row.words:
-            return index
-    return -1
 
 
 def _iban_fallback(locator: Locator) -> Candidate | None:
@@ -85,24 +79,12 @@ def _iban_fallback(locator: Locator) -> Candidate | None:
     return None
 
 
-def _amount(value: object) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
 def _printed(locator: Locator, value: Decimal, words: frozenset[str]) -> Candidate | None:
     """Where ``value`` is printed, preferring a row that has one of ``words`` left of it."""
-    found = [c for c in locator.scan("amount") if _amount(c.value) == value]
+    found = [c for c in locator.scan("amount") if _decimal(c.value) == value]
     for candidate in found:
-        row = _row_index(locator, candidate)
-        left = {
-            fold_token(w.text)
-            for w in locator.rows[candidate.page][row].words
-            if candidate.box and w.box[2] <= candidate.box[0] + 0.002
-        }
-        if left & words:
+        row = _row_of(locator, candidate)
+        if row >= 0 and set(_row_words_left(locator, candidate, row)) & words:
             return candidate
     return found[-1] if found else None
 
@@ -113,14 +95,14 @@ def reconcile_amounts(locator: Locator, fields: dict[str, FieldValue]) -> str | 
     column is easily confused with the base it is charged on, the difference is not.
 
     Returns the name of the field replaced, if any."""
-    total, net, tax = (fields[k] for k in ("total_amount", "net_amount", "tax_amount"))
+    total, net, tax = (fields[k] for k in AMOUNT_FIELDS)
     if not (
         isinstance(total, ExtractedField)
         and isinstance(net, ExtractedField)
         and isinstance(tax, ExtractedField)
     ):
         return None
-    t, n, x = _amount(total.value), _amount(net.value), _amount(tax.value)
+    t, n, x = _decimal(total.value), _decimal(net.value), _decimal(tax.value)
     if t is None or (n is not None and x is not None and n + x == t):
         return None
     if n is not None and t != n:

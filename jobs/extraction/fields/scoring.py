@@ -94,35 +94,30 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def stack_inputs(
-    best: float, rival: float, evidence: dict[str, float] | None = None
-) -> dict[str, float]:
+def stack_inputs(best: float, rival: float) -> dict[str, float]:
     """What the confidence of a decision is judged on: the winner's share of it against its
-    strongest rival, the winner's own probability (a winner the model doubts but that has no
-    rival is less sure than one it believes in), and the winner's evidence (``w_<name>``):
-    a total tied by arithmetic is surer than one that only has a label."""
-    inputs = {"bias": 1.0, "share": _logit(raw_decision(best, rival)), "best": _logit(best)}
-    for name, value in (evidence or {}).items():
-        if name != "bias":
-            inputs["w_" + name] = value
-    return inputs
+    strongest rival, and the winner's own probability (a winner the model doubts but that
+    has no rival is less sure than one it believes in)."""
+    return {"bias": 1.0, "share": _logit(raw_decision(best, rival)), "best": _logit(best)}
 
 
-def raw_confidence(
-    model: str, best: float, rival: float, evidence: dict[str, float] | None = None
-) -> float:
+def raw_confidence(model: str, best: float, rival: float) -> float:
     """The uncalibrated confidence of a decision: a small logistic model over
     :func:`stack_inputs`, fitted on held-out decisions (``stack`` in the weights), or the
     winner's share alone without one."""
     stack = _weights().get(model, {}).get("stack")
     if not stack:
         return raw_decision(best, rival)
-    inputs = stack_inputs(best, rival, evidence)
+    inputs = stack_inputs(best, rival)
     return _sigmoid(sum(stack.get(name, 0.0) * value for name, value in inputs.items()))
 
 
 def _squash(value: Any) -> str:
     return re.sub(r"\W+", "", str(value)).casefold()
+
+
+# A name has letters beyond a code's few: "ACME", not "F2022" or "2019-11-13".
+_NAMEISH = re.compile(r"[^\W\d_]{3}")
 
 
 def is_rival(a: Any, b: Any) -> bool:
@@ -146,10 +141,6 @@ def is_rival(a: Any, b: Any) -> bool:
     return not (match.size >= 6 and match.size >= 0.6 * shorter)
 
 
-# A name has letters beyond a code's few: "ACME", not "F2022" or "2019-11-13".
-_NAMEISH = re.compile(r"[^\W\d_]{3}")
-
-
 def decision_score(model: str, scored: Sequence[Scored]) -> tuple[Scored | None, float]:
     """The winner and its raw confidence (see :func:`raw_confidence`)."""
     if not scored:
@@ -157,7 +148,7 @@ def decision_score(model: str, scored: Sequence[Scored]) -> tuple[Scored | None,
     ranked = sorted(scored, key=lambda s: -s.probability)
     best = ranked[0]
     rival = next((s.probability for s in ranked[1:] if is_rival(s.value, best.value)), 0.0)
-    return best, raw_confidence(model, best.probability, rival, best.features)
+    return best, raw_confidence(model, best.probability, rival)
 
 
 def choose(
