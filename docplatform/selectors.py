@@ -44,8 +44,14 @@ def api_key_match(*, raw: str) -> tuple[ApiKey, Match] | None:
     prefixes exist.
     """
     prefix = split_key(raw)
-    keys = ApiKey.objects.select_related("service__plan")
-    key = keys.filter(prefix=prefix).first() if prefix else None
+    key = None
+    if prefix:
+        # get(), not first(): the prefix is unique, and first() would order by the model's
+        # ordering, which every request paid for in query compilation.
+        try:
+            key = ApiKey.objects.select_related("service__plan").get(prefix=prefix)
+        except ApiKey.DoesNotExist:
+            pass
     secrets = api_key_secrets()
     if key is None:
         hash_key(raw, secret=secrets[0])

@@ -90,7 +90,7 @@ class JobPredictApi(ServiceApi):
                 return Response(outcome.body, status=outcome.status, headers=headers)
             record = outcome
         try:
-            job = services.job_create(
+            submission = services.job_submit(
                 service=service,
                 api_key=request.auth,
                 upload=upload,
@@ -102,6 +102,8 @@ class JobPredictApi(ServiceApi):
             if record is not None:
                 idempotency.idempotency_release(record=record)
             raise
+        job = submission.job
+        self.plan_usage = submission.usage
         status_url = job_url(request, job)
         body = {
             "job": str(job.pk),
