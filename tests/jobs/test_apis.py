@@ -415,3 +415,37 @@ def test_a_submit_with_an_idempotency_key_adds_only_the_keys_insert_and_its_comp
     plain = _submit_statements(api_client, service)
     keyed = _submit_statements(api_client, service, HTTP_IDEMPOTENCY_KEY="order-1")
     assert len(keyed) <= len(plain) + 2, keyed
+
+
+def test_a_submits_optional_fields_are_still_validated_and_trimmed(api_client, service):
+    url = predict_url(service.public_id)
+    too_long = api_client.post(
+        url,
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "alias": "x" * 256},
+        format="multipart",
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["param"] == "alias"
+    not_a_url = api_client.post(
+        url,
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "webhook_url": "not a url"},
+        format="multipart",
+    )
+    assert not_a_url.status_code == 422
+    assert not_a_url.json()["error"]["param"] == "webhook_url"
+    trimmed = api_client.post(
+        url,
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "alias": "  order-8  "},
+        format="multipart",
+    )
+    assert Document.objects.get(pk=trimmed.json()["resource"]).alias == "order-8"
+
+
+def test_a_submit_of_the_file_alone_has_no_alias_webhook_or_ocr_language(api_client, service):
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("inv.pdf", INVOICE_PDF)},
+        format="multipart",
+    )
+    job = Job.objects.get(pk=response.json()["job"])
+    assert (job.document.alias, job.webhook_url, job.ocr_language) == ("", "", "")
