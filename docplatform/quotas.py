@@ -1,15 +1,16 @@
-"""Spending a plan's budget and a key's request rate: writes, each debit one conditional UPDATE.
+"""Spending a plan's budget and a key's request rate: writes, each debit one conditional write.
 
-Every debit is ``UPDATE ... SET used = used + n WHERE id = ? AND used + n <= ceiling``: the
-database decides, so two requests can never both take the last unit, whatever the timing. A
-period's row is created with ``INSERT ... ON CONFLICT`` against a unique constraint, so
-concurrent first requests of a period cannot create two rows. No value is read and then
-written back.
+Every debit adds to a counter only while it is under its ceiling (``... SET used = used + n
+WHERE ... used + n <= ceiling``): the database decides, on the row it holds locked, so two
+requests can never both take the last unit, whatever the timing. A period's row is created by
+an ``INSERT ... ON CONFLICT`` against a unique constraint, so concurrent first requests of a
+period cannot create two rows. No value is read and then written back.
 
-A submit's debits are single upserts, ``INSERT ... ON CONFLICT DO UPDATE SET used = used + 1
-WHERE used < ceiling RETURNING ...`` (SQLite >= 3.35 and PostgreSQL): the row is created or
-debited in one statement, under the same conflict and ceiling rules, and the counts it returns
-are those of the plan headers, so nothing is read again.
+A submit's debits and a request's count are single upserts (``INSERT ... ON CONFLICT DO UPDATE
+... WHERE used < ceiling RETURNING ...``, SQLite >= 3.35 and PostgreSQL, see
+:func:`docplatform.db.counter_upsert`): the row is created or debited in one statement, and
+the counts it returns are those of the plan headers and the rate headers, so nothing is read
+again.
 """
 
 from __future__ import annotations

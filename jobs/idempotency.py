@@ -3,8 +3,8 @@
 The first request with a key inserts an ``in_progress`` record in its own short transaction
 (one ``INSERT ... ON CONFLICT DO NOTHING``); the unique constraint on (service, key) makes
 every concurrent request with the same key insert nothing, and those requests then read the
-winner's record: another request (different
-fingerprint) → refused; still in progress → conflict; complete → its stored answer is replayed.
+winner's record: another request (different fingerprint) → refused; still in progress →
+conflict; complete → its stored answer is replayed.
 """
 
 from __future__ import annotations
