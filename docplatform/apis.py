@@ -13,8 +13,9 @@ from rest_framework.views import APIView
 from docplatform import quotas
 from docplatform.authentication import ApiKeyAuthentication
 from docplatform.errors import Forbidden, NotFound, rate_limit_headers
-from docplatform.models import ApiKey, Service
-from docplatform.selectors import PlanStatus, plan_status_get
+from docplatform.models import ApiKey, Service, UsagePlan
+from docplatform.quotas import UsageCounts
+from docplatform.selectors import plan_status_get
 from jobs.serializers import ErrorResponseSerializer
 
 
@@ -28,6 +29,9 @@ class ServiceApi(APIView):
     """
 
     authentication_classes = [ApiKeyAuthentication]
+    # Set by a view that debited the plan: the usage its debit returned, which the plan headers
+    # report instead of reading the row again.
+    plan_usage: UsageCounts | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -52,7 +56,13 @@ class ServiceApi(APIView):
             return response
         # Every answer to a known key, with or without a plan (then the calendar month's
         # usage and no limit).
-        for name, value in plan_headers(plan_status_get(service=key.service)).items():
+        usage = self.plan_usage
+        if usage is None:
+            usage = plan_status_get(service=key.service)
+        headers = plan_headers(
+            plan=key.service.plan, documents_used=usage.documents_used, pages_used=usage.pages_used
+        )
+        for name, value in headers.items():
             response[name] = value
         rate = getattr(self, "rate", None)
         if rate is not None and "RateLimit-Limit" not in response:
@@ -64,19 +74,19 @@ class ServiceApi(APIView):
         return response
 
 
-def plan_headers(status: PlanStatus) -> dict[str, str]:
+def plan_headers(*, plan: UsagePlan | None, documents_used: int, pages_used: int) -> dict[str, str]:
     """myBiros' usage headers (processed pages) and their document counterparts.
 
-    A limit header is left out when that limit is unlimited.
+    A limit header is left out when that limit is unlimited (always without a plan).
     """
     headers = {
-        "x-plan-usage": str(status.pages_used),
-        "x-plan-documents-usage": str(status.documents_used),
+        "x-plan-usage": str(pages_used),
+        "x-plan-documents-usage": str(documents_used),
     }
-    if status.pages_limit is not None:
-        headers["x-plan-usage-limit"] = str(status.pages_limit)
-    if status.documents_limit is not None:
-        headers["x-plan-documents-usage-limit"] = str(status.documents_limit)
+    if plan is not None and plan.pages_limit is not None:
+        headers["x-plan-usage-limit"] = str(plan.pages_limit)
+    if plan is not None and plan.documents_limit is not None:
+        headers["x-plan-documents-usage-limit"] = str(plan.documents_limit)
     return headers
 
 

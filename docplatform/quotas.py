@@ -1,10 +1,16 @@
-"""Spending a plan's budget and a key's request rate: writes, each debit one conditional UPDATE.
+"""Spending a plan's budget and a key's request rate: writes, each debit one conditional write.
 
-Every debit is ``UPDATE ... SET used = used + n WHERE id = ? AND used + n <= ceiling``: the
-database decides, so two requests can never both take the last unit, whatever the timing. A
-period's row is created with ``INSERT ... ON CONFLICT DO NOTHING`` (``ignore_conflicts``)
-against a unique constraint, so concurrent first requests of a period cannot create two rows.
-No value is read and then written back.
+Every debit adds to a counter only while it is under its ceiling (``... SET used = used + n
+WHERE ... used + n <= ceiling``): the database decides, on the row it holds locked, so two
+requests can never both take the last unit, whatever the timing. A period's row is created by
+an ``INSERT ... ON CONFLICT`` against a unique constraint, so concurrent first requests of a
+period cannot create two rows. No value is read and then written back.
+
+A submit's debits and a request's count are single upserts (``INSERT ... ON CONFLICT DO UPDATE
+... WHERE used < ceiling RETURNING ...``, SQLite >= 3.35 and PostgreSQL, see
+:func:`docplatform.db.counter_upsert`): the row is created or debited in one statement, and
+the counts it returns are those of the plan headers and the rate headers, so nothing is read
+again.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from docplatform.db import counter_upsert
 from docplatform.models import ApiKey, PlanUsage, RateWindow, Service, ServiceUsage, UsagePlan
 
 RATE_WINDOW = timedelta(minutes=1)
@@ -49,6 +56,15 @@ class RateLimited(Exception):
         self.limit = limit
         self.remaining = 0
         self.reset_seconds = max(1, reset_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageCounts:
+    """What a usage row (a plan's period, or a service's month without a plan) holds after a
+    debit: the counts the plan headers report."""
+
+    documents_used: int
+    pages_used: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +104,18 @@ def _plan_usage_ensure(plan: UsagePlan, period_start: datetime) -> None:
 
 def _service_usage_add(
     *, service: Service, plan: UsagePlan | None, period_start: datetime, documents: int, pages: int
-) -> None:
-    ServiceUsage.objects.bulk_create(
-        [ServiceUsage(service=service, plan=plan, period_start=period_start)],
-        ignore_conflicts=True,
+) -> UsageCounts:
+    """Count a service's usage in its history (never refused: the plan's row is the budget)."""
+    counts = counter_upsert(
+        ServiceUsage,
+        keys={"service": service.pk, "period_start": period_start},
+        add={"documents_used": documents, "pages_used": pages},
+        # The plan the service had when its period's row was created, as before.
+        insert_only={"plan": plan.pk if plan else None},
     )
-    ServiceUsage.objects.filter(service=service, period_start=period_start).update(
-        documents_used=F("documents_used") + documents, pages_used=F("pages_used") + pages
-    )
+    if counts is None:  # pragma: no cover - without a ceiling the upsert always writes
+        raise RuntimeError("the service usage upsert wrote no row")
+    return UsageCounts(documents_used=counts[0], pages_used=counts[1])
 
 
 def _refusal(plan: UsagePlan, what: str, limit: int, end: datetime | None) -> QuotaExceeded:
@@ -107,39 +127,48 @@ def _refusal(plan: UsagePlan, what: str, limit: int, end: datetime | None) -> Qu
     )
 
 
-def quota_document_consume(*, service: Service, now: datetime | None = None) -> None:
+def quota_document_consume(*, service: Service, now: datetime | None = None) -> UsageCounts:
     """Spend one document of the service's plan, or raise :class:`QuotaExceeded`.
 
     Call inside the transaction that stores the document, so that a refusal or a later error
-    rolls the debit back with it. A plan whose pages are spent refuses documents too.
+    rolls the debit back with it. A plan whose pages are spent refuses documents too. Returns
+    the plan's usage after the debit (without a plan, the service's month), as the plan
+    headers report it.
     """
     now = now or timezone.now()
     plan = service.plan
     if plan is None:
-        _service_usage_add(
+        return _service_usage_add(
             service=service,
             plan=None,
             period_start=calendar_month_start(now),
             documents=1,
             pages=0,
         )
-        return
     _check_subscription(plan, now)
     start, end = plan.period_at(now)
-    _plan_usage_ensure(plan, start)
     documents_ceiling = plan.ceiling(plan.documents_limit)
     pages_ceiling = plan.ceiling(plan.pages_limit)
-    usage = PlanUsage.objects.filter(plan=plan, period_start=start)
-    if documents_ceiling is not None:
-        usage = usage.filter(documents_used__lt=documents_ceiling)
-    if pages_ceiling is not None:
-        usage = usage.filter(pages_used__lt=pages_ceiling)
-    if not usage.update(documents_used=F("documents_used") + 1):
-        row = PlanUsage.objects.get(plan=plan, period_start=start)
-        if documents_ceiling is not None and row.documents_used >= documents_ceiling:
+    ceilings = {"documents_used": documents_ceiling, "pages_used": pages_ceiling}
+    below = {name: ceiling for name, ceiling in ceilings.items() if ceiling is not None}
+    counts = None
+    # A ceiling of zero refuses even the period's first document, which the upsert would
+    # insert unconditionally.
+    if all(ceiling >= 1 for ceiling in below.values()):
+        counts = counter_upsert(
+            PlanUsage,
+            keys={"plan": plan.pk, "period_start": start},
+            add={"documents_used": 1, "pages_used": 0},
+            below=below,
+        )
+    if counts is None:
+        row = PlanUsage.objects.filter(plan=plan, period_start=start).first()
+        documents_used = row.documents_used if row else 0
+        if documents_ceiling is not None and documents_used >= documents_ceiling:
             raise _refusal(plan, "document", plan.documents_limit or 0, end)
         raise _refusal(plan, "page", plan.pages_limit or 0, end)
     _service_usage_add(service=service, plan=plan, period_start=start, documents=1, pages=0)
+    return UsageCounts(documents_used=counts[0], pages_used=counts[1])
 
 
 def quota_pages_consume(*, service: Service, pages: int, now: datetime | None = None) -> None:
@@ -222,20 +251,25 @@ def rate_limit_consume(*, api_key: ApiKey, now: datetime | None = None) -> RateS
     now = now or timezone.now()
     start = now.replace(second=0, microsecond=0)
     reset = math.ceil((start + RATE_WINDOW - now).total_seconds())
-    with transaction.atomic():
-        RateWindow.objects.bulk_create(
-            [RateWindow(api_key=api_key, window_start=start)], ignore_conflicts=True
+    # One upsert counts the request if the window is under the limit and returns the count
+    # (the limit's check on the locked row, as for the plans' budgets); a limit of zero
+    # refuses even a window's first request, which the upsert would insert unconditionally.
+    counted = None
+    if limit >= 1:
+        counted = counter_upsert(
+            RateWindow,
+            keys={"api_key": api_key.pk, "window_start": start},
+            add={"count": 1},
+            below={"count": limit},
         )
-        counted = RateWindow.objects.filter(
-            api_key=api_key, window_start=start, count__lt=limit
-        ).update(count=F("count") + 1)
-        if not counted:
-            raise RateLimited(
-                f"Too many requests: this key may make {limit} per minute.",
-                limit=limit,
-                reset_seconds=reset,
-            )
-        # Past windows are never read again.
+    if counted is None:
+        raise RateLimited(
+            f"Too many requests: this key may make {limit} per minute.",
+            limit=limit,
+            reset_seconds=reset,
+        )
+    used = counted[0]
+    if used == 1:
+        # The window's first request: the key's past windows are never read again.
         RateWindow.objects.filter(api_key=api_key, window_start__lt=start).delete()
-        used = RateWindow.objects.get(api_key=api_key, window_start=start).count
     return RateStatus(limit=limit, remaining=max(0, limit - used), reset_seconds=max(1, reset))

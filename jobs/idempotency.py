@@ -1,9 +1,10 @@
 """Idempotency-Key for async-predict, as the IETF draft and Stripe describe it.
 
-The first request with a key inserts an ``in_progress`` record in its own short transaction;
-the unique constraint on (service, key) makes every concurrent request with the same key fail
-that insert, and those requests then read the winner's record: another request (different
-fingerprint) → refused; still in progress → conflict; complete → its stored answer is replayed.
+The first request with a key inserts an ``in_progress`` record in its own short transaction
+(one ``INSERT ... ON CONFLICT DO NOTHING``); the unique constraint on (service, key) makes
+every concurrent request with the same key insert nothing, and those requests then read the
+winner's record: another request (different fingerprint) → refused; still in progress →
+conflict; complete → its stored answer is replayed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from docplatform.db import insert_unless_conflict
 from docplatform.models import Service
 from jobs.models import IdempotencyKey, Job
 
@@ -68,13 +69,31 @@ def idempotency_begin(*, service: Service, key: str, fingerprint: str) -> Idempo
     lock = timedelta(seconds=settings.DOCPLATFORM_IDEMPOTENCY_LOCK_SECONDS)
     for _ in range(3):
         now = timezone.now()
-        try:
-            with transaction.atomic():
-                return IdempotencyKey.objects.create(
-                    service=service, key=key, fingerprint=fingerprint, created_at=now, locked_at=now
-                )
-        except IntegrityError:
-            pass
+        # One statement in its own (autocommit) transaction, committed before the job's: a
+        # concurrent request with the key finds the record; no IntegrityError to recover from.
+        pk = insert_unless_conflict(
+            IdempotencyKey,
+            values={
+                "service": service.pk,
+                "key": key,
+                "fingerprint": fingerprint,
+                "state": IdempotencyKey.State.IN_PROGRESS,
+                "created_at": now,
+                "locked_at": now,
+            },
+            unique=("service", "key"),
+        )
+        if pk is not None:
+            created = IdempotencyKey(
+                pk=pk,
+                service=service,
+                key=key,
+                fingerprint=fingerprint,
+                created_at=now,
+                locked_at=now,
+            )
+            created._state.adding = False
+            return created
         record = IdempotencyKey.objects.filter(service=service, key=key).first()
         if record is None:
             continue  # purged in between: insert again

@@ -144,9 +144,9 @@ class IdempotencyKey(models.Model):
     """A client's ``Idempotency-Key`` for async-predict, remembered for 24 hours.
 
     States: ``in_progress`` (inserted before the job, in its own transaction, so a concurrent
-    request with the same key fails on the unique constraint) → ``complete`` (the answer is
-    stored and replayed). ``fingerprint`` identifies the request, so the same key with another
-    file is refused.
+    request with the same key inserts nothing, on the unique constraint) → ``complete`` (the
+    answer is stored and replayed). ``fingerprint`` identifies the request, so the same key
+    with another file is refused.
     """
 
     class State(models.TextChoices):

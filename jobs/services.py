@@ -6,6 +6,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from docplatform.models import ApiKey, Service
 from docplatform.quotas import (
     QuotaExceeded,
     RateLimited,
+    UsageCounts,
     quota_document_consume,
     quota_pages_check,
     quota_pages_consume,
@@ -95,6 +97,15 @@ def upload_sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A submitted job, and its plan's usage right after the submit's debit (what the plan
+    headers report, so the API need not read it again)."""
+
+    job: Job
+    usage: UsageCounts
+
+
 def job_create(
     *,
     service: Service,
@@ -108,6 +119,35 @@ def job_create(
     ocr_language: str = "",
     enqueue: bool = True,
 ) -> Job:
+    """Store an upload, insert its job and document, and queue the job: :func:`job_submit`,
+    for callers that only need the job."""
+    return job_submit(
+        service=service,
+        api_key=api_key,
+        upload=upload,
+        content_type=content_type,
+        sha256=sha256,
+        alias=alias,
+        result_ttl_seconds=result_ttl_seconds,
+        webhook_url=webhook_url,
+        ocr_language=ocr_language,
+        enqueue=enqueue,
+    ).job
+
+
+def job_submit(
+    *,
+    service: Service,
+    api_key: ApiKey | None,
+    upload: UploadedFile,
+    content_type: str,
+    sha256: str,
+    alias: str = "",
+    result_ttl_seconds: int | None = None,
+    webhook_url: str = "",
+    ocr_language: str = "",
+    enqueue: bool = True,
+) -> Submission:
     """Store an upload, insert its job and document, and queue the job. Extracts nothing.
 
     ``enqueue`` False leaves the job to the caller (the synchronous predict runs
@@ -135,7 +175,7 @@ def job_create(
     try:
         with transaction.atomic():
             job_active_limit_check(service=service)
-            quota_document_consume(service=service)
+            usage = quota_document_consume(service=service)
             job = Job.objects.create(
                 service=service,
                 api_key=api_key,
@@ -152,7 +192,7 @@ def job_create(
         document.file.delete(save=False)
         _folder_remove_if_empty(document=document)
         raise
-    return job
+    return Submission(job=job, usage=usage)
 
 
 def _folder_remove_if_empty(*, document: Document) -> None:

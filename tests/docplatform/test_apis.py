@@ -247,3 +247,37 @@ def test_a_suspended_key_is_refused_until_resumed(api_client, service, api_key):
     assert response.json()["error"]["code"] == "key_suspended"
     api_key_resume(api_key=api_key[0])
     assert api_client.get(f"{base(service)}/jobs").status_code == 200
+
+
+def test_a_submits_usage_headers_count_that_submit_with_or_without_a_plan(
+    api_client, service, other_service
+):
+    assert post(api_client, service)["x-plan-documents-usage"] == "1"
+    second = post(api_client, service)
+    assert (second["x-plan-documents-usage"], second["x-plan-usage"]) == ("2", "0")
+    assert "x-plan-documents-usage-limit" not in second
+    with_plan(service, documents_limit=10)
+    # The plan counts what its services submit from now on, the other service's too.
+    other_service.plan = service.plan
+    other_service.save(update_fields=["plan"])
+    other_client = APIClient()
+    other_client.credentials(HTTP_X_API_KEY=api_key_create(service=other_service, name="o")[1])
+    assert post(other_client, other_service)["x-plan-documents-usage"] == "1"
+    third = post(api_client, service)
+    assert third["x-plan-documents-usage"] == "2"
+    assert third["x-plan-documents-usage-limit"] == "10"
+
+
+def test_a_refused_submit_reports_the_usage_it_did_not_change(api_client, service):
+    with_plan(service, documents_limit=1)
+    assert post(api_client, service)["x-plan-documents-usage"] == "1"
+    refused = post(api_client, service)
+    assert refused.status_code == 403
+    assert refused["x-plan-documents-usage"] == "1"
+
+
+def test_a_rate_of_zero_refuses_every_request(api_client, service, one_minute):
+    with_plan(service, requests_per_minute=0)
+    refused = api_client.get(f"{base(service)}/jobs")
+    assert refused.status_code == 429
+    assert refused["RateLimit-Remaining"] == "0"

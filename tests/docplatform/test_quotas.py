@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
-from docplatform.models import PlanUsage, ServiceUsage, UsagePlan, add_months
+from docplatform.models import PlanUsage, RateWindow, ServiceUsage, UsagePlan, add_months
 from docplatform.quotas import (
     QuotaExceeded,
+    UsageCounts,
     plan_usage_reset,
     quota_document_consume,
     quota_pages_consume,
+    rate_limit_consume,
 )
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,48 @@ def test_a_service_without_a_plan_is_unlimited_and_counted_by_calendar_month(ser
     usage = ServiceUsage.objects.get(service=service)
     assert usage.period_start == datetime(2025, 5, 1, tzinfo=UTC)
     assert (usage.documents_used, usage.pages_used, usage.plan) == (3, 7, None)
+
+
+def test_a_document_debit_returns_the_usage_after_it(service, other_service):
+    assert quota_document_consume(service=service) == UsageCounts(documents_used=1, pages_used=0)
+    assert quota_document_consume(service=service).documents_used == 2
+    plan = make_plan(service, documents_limit=5)
+    other_service.plan = plan
+    other_service.save(update_fields=["plan"])
+    quota_document_consume(service=other_service)
+    # The plan's usage, which its services share.
+    assert quota_document_consume(service=service) == UsageCounts(documents_used=2, pages_used=0)
+
+
+def test_a_debit_adds_to_the_period_row_the_orm_created_to_the_microsecond(service):
+    # A start with microseconds: the debit's own SQL must write the period's start exactly
+    # as the ORM does, or SQLite (which compares text) would see a second period.
+    start = timezone.now().replace(microsecond=123456) - timedelta(days=1)
+    plan = make_plan(service, documents_limit=5, subscription_start=start)
+    plan_usage_reset(plan=plan)
+    quota_document_consume(service=service)
+    quota_document_consume(service=service)
+    assert PlanUsage.objects.get(plan=plan).documents_used == 2
+    assert ServiceUsage.objects.get(service=service).documents_used == 2
+
+
+def test_a_plan_of_zero_documents_refuses_the_first_and_counts_nothing(service):
+    plan = make_plan(service, documents_limit=0, subscription_start=START)
+    with pytest.raises(QuotaExceeded) as refused:
+        quota_document_consume(service=service, now=START + timedelta(days=1))
+    assert refused.value.limit == "documents"
+    assert not PlanUsage.objects.filter(plan=plan, documents_used__gt=0).exists()
+    assert not ServiceUsage.objects.exists()
+
+
+def test_a_keys_past_minutes_are_deleted_when_its_next_minute_starts(api_key):
+    key, _ = api_key
+    make_plan(key.service, requests_per_minute=5)
+    minute = timezone.now().replace(second=0, microsecond=0)
+    rate_limit_consume(api_key=key, now=minute + timedelta(seconds=10))
+    rate_limit_consume(api_key=key, now=minute + timedelta(seconds=15))
+    status = rate_limit_consume(api_key=key, now=minute + timedelta(seconds=70))
+    assert status is not None and status.remaining == 4
+    assert list(RateWindow.objects.values_list("window_start", "count")) == [
+        (minute + timedelta(minutes=1), 1)
+    ]

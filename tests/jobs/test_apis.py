@@ -370,3 +370,82 @@ def test_the_status_filter_of_the_job_list_is_served_by_an_index(service):
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "job_service_status_created" in plan
     assert "TEMP B-TREE" not in plan  # no sort: the index gives the order
+
+
+@pytest.fixture
+def queue_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in production: a submit only inserts the queue's row; no task runs here."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+
+
+def _submit_statements(api_client, service, **headers: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.post(
+            predict_url(service.public_id),
+            {"file": documents.upload("inv.pdf", INVOICE_PDF)},
+            format="multipart",
+            **headers,
+        )
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_submit_reads_only_its_api_key_and_writes_its_rows_in_one_transaction(
+    api_client, service, queue_only
+):
+    # The first request of a minute also records the key's last use: not counted here.
+    _submit_statements(api_client, service)
+    statements = _submit_statements(api_client, service)
+    reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1 and "docplatform_apikey" in reads[0]
+    # The key, the transaction's two ends, one usage upsert and the job, document and queue
+    # rows: the plan headers come from the upsert's RETURNING, not from a read.
+    assert len(statements) <= 7, statements
+
+
+def test_a_submit_with_an_idempotency_key_adds_only_the_keys_insert_and_its_completion(
+    api_client, service, queue_only
+):
+    _submit_statements(api_client, service)
+    plain = _submit_statements(api_client, service)
+    keyed = _submit_statements(api_client, service, HTTP_IDEMPOTENCY_KEY="order-1")
+    assert len(keyed) <= len(plain) + 2, keyed
+
+
+def test_a_submits_optional_fields_are_still_validated_and_trimmed(api_client, service):
+    url = predict_url(service.public_id)
+    too_long = api_client.post(
+        url,
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "alias": "x" * 256},
+        format="multipart",
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["param"] == "alias"
+    not_a_url = api_client.post(
+        url,
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "webhook_url": "not a url"},
+        format="multipart",
+    )
+    assert not_a_url.status_code == 422
+    assert not_a_url.json()["error"]["param"] == "webhook_url"
+    trimmed = api_client.post(
+        url,
+        {"file": documents.upload("inv.pdf", INVOICE_PDF), "alias": "  order-8  "},
+        format="multipart",
+    )
+    assert Document.objects.get(pk=trimmed.json()["resource"]).alias == "order-8"
+
+
+def test_a_submit_of_the_file_alone_has_no_alias_webhook_or_ocr_language(api_client, service):
+    response = api_client.post(
+        predict_url(service.public_id),
+        {"file": documents.upload("inv.pdf", INVOICE_PDF)},
+        format="multipart",
+    )
+    job = Job.objects.get(pk=response.json()["job"])
+    assert (job.document.alias, job.webhook_url, job.ocr_language) == ("", "", "")
