@@ -312,12 +312,23 @@ def _heading_above(
         for segment in _segments(rows[index - step]):
             if not _overlaps(segment, words):
                 continue
-            tokens = set(_tokens(_text(segment)))
+            tokens = _heading_tokens(_text(segment), headings | other)
             if tokens & headings and len(tokens) <= 5:
                 return 1.0 / step
             if tokens & other and len(tokens) <= 5:
                 return 0.0
     return 0.0
+
+
+def _heading_tokens(text: str, headings: frozenset[str]) -> set[str]:
+    """The tokens of a heading, read whole when its letters are spaced apart: a PDF that
+    spaces a heading's letters ("Ver käufer:") splits it into words that mean something
+    else on their own ("Käufer", the buyer)."""
+    tokens = _tokens(text)
+    joined = "".join(tokens)
+    if len(tokens) > 1 and joined in headings:
+        return {joined}
+    return set(tokens)
 
 
 def _near_id(rows: list[Row], index: int) -> float:
@@ -375,8 +386,12 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             continue  # a document title ("TAX INVOICE", "FACTURE N°") names no one
         if text.strip().upper() in ISO_CODES:
             continue  # a currency ("Währung: EUR") names no one either
+        if tokens and all(t.replace(".", "") in LEGAL_FORMS for t in tokens):
+            continue  # a legal form alone ("GmbH" after a word read as a label) neither
         # The words as printed, before a trailing ":" was trimmed: "Handelsname:" is a label.
         printed = " ".join(w.text for w in candidate.words)
+        if len(candidate.words) == 1 and printed.rstrip().endswith(":"):
+            continue  # a label whose value was trimmed off ("Handelsname: 9999") is no name
         letters = sum(c.isalpha() for c in text)
         digits = sum(c.isdigit() for c in text)
         uppers = sum(c.isupper() for c in text)

@@ -106,7 +106,7 @@ def test_a_currency_code_or_a_bare_label_is_no_issuer():
     )
     features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
     assert "EUR" not in features
-    assert features["Handelsname"]["label_like"] == 1
+    assert "Handelsname" not in features
     assert extract_issuer(locator).value == "Lieferant GmbH"
 
 
@@ -120,3 +120,36 @@ def test_a_till_code_or_a_title_before_a_name_and_a_number_after_it_are_not_part
     names = {str(s.value) for s in scored_names(locator) if not s.features["joined"]}
     assert {"DOMINO'S PIZZA", "AEON CO. (M) BHD", "SUPER SEVEN CASH & CARRY"} <= names
     assert "99 SPEED MART" in names
+
+
+def test_a_currency_code_backed_by_the_country_of_the_ids_is_a_confident_currency():
+    pages = [page(row(0.5, (0.1, "Gesamtbetrag"), (0.7, "119,00")), row(0.6, (0.1, "EUR")))]
+    assert find_currency(pages, [], ["DE"]).confidence >= 0.95
+
+
+def test_a_lone_dollar_sign_leaves_the_currency_unsure():
+    pages = [page(row(0.5, (0.1, "Total"), (0.7, "$12.00")))]
+    field = find_currency(pages, [], [])
+    assert field.value == "USD" and field.confidence < 0.5
+
+
+def test_a_seller_heading_with_its_letters_spaced_apart_is_still_the_sellers():
+    locator = _locator(
+        row(0.10, (0.05, "Ver käufer:")),
+        row(0.12, (0.05, "Nordlicht Handel GmbH")),
+        row(0.14, (0.05, "Hafenweg 3")),
+    )
+    features = {str(s.value): s.features for s in scored_names(locator) if not s.features["joined"]}
+    assert features["Nordlicht Handel GmbH"]["seller_above"] == 1.0
+    assert features["Nordlicht Handel GmbH"]["customer_above"] == 0.0
+
+
+def test_a_legal_form_alone_is_no_issuer_candidate():
+    locator = _locator(
+        row(0.10, (0.05, "Verkäufer:")),
+        row(0.12, (0.05, "Nordlicht Handel GmbH")),
+        row(0.20, (0.05, "Name:"), (0.5, "GmbH")),
+    )
+    values = {str(s.value) for s in scored_names(locator)}
+    assert "GmbH" not in values
+    assert extract_issuer(locator).value == "Nordlicht Handel GmbH"
