@@ -109,9 +109,16 @@ class JobSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     expired = serializers.BooleanField(source="is_expired")
+    ocr_language = serializers.SerializerMethodField(
+        help_text="The OCR language the submit asked for, or null when it named none."
+    )
     error = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
     resource_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_ocr_language(self, job: Job) -> str | None:
+        return job.ocr_language or None
 
     @extend_schema_field(JobErrorSerializer(allow_null=True))
     def get_error(self, job: Job) -> dict[str, str] | None:

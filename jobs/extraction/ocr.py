@@ -234,12 +234,18 @@ def tessdata_path() -> str:
     return tessdata.data_path()
 
 
+# Traineddata that is no language to read text in: orientation and script detection, and
+# the old math-equation model.
+NOT_LANGUAGES = frozenset({"osd", "equ"})
+
+
 def tesseract_languages() -> set[str]:
     """The languages whose traineddata is installed."""
     folder = Path(tessdata_path())
     if not folder.is_dir():
         return set()
-    return {p.name.removesuffix(".traineddata") for p in folder.glob("*.traineddata")}
+    names = {p.name.removesuffix(".traineddata") for p in folder.glob("*.traineddata")}
+    return names - NOT_LANGUAGES
 
 
 @contextmanager

@@ -31,13 +31,21 @@ def test_a_submit_may_name_its_ocr_language_and_the_job_keeps_it(api_client, ser
     assert Job.objects.get(pk=response.json()["job"]).ocr_language == "eng+deu"
 
 
+def test_the_job_status_shows_the_ocr_language_the_submit_named(api_client, service):
+    named = post(api_client, service, ocr_language="eng+deu").json()["job"]
+    plain = post(api_client, service).json()["job"]
+    jobs = f"/api/v1/inference/service/{service.public_id}/jobs"
+    assert api_client.get(f"{jobs}/{named}").json()["ocr_language"] == "eng+deu"
+    assert api_client.get(f"{jobs}/{plain}").json()["ocr_language"] is None
+
+
 def test_a_submit_without_ocr_language_keeps_the_job_blank(api_client, service):
     response = post(api_client, service)
     assert response.status_code == 200, response.json()
     assert Job.objects.get(pk=response.json()["job"]).ocr_language == ""
 
 
-@pytest.mark.parametrize("value", ["klingon", "eng+", "eng+klingon", "+"])
+@pytest.mark.parametrize("value", ["klingon", "eng+", "eng+klingon", "+", "osd", "eng+equ"])
 def test_a_language_that_is_not_installed_is_refused_and_nothing_is_stored(
     api_client, service, media_root, value
 ):
