@@ -106,35 +106,6 @@ class Submission:
     usage: UsageCounts
 
 
-def job_create(
-    *,
-    service: Service,
-    api_key: ApiKey | None,
-    upload: UploadedFile,
-    content_type: str,
-    sha256: str,
-    alias: str = "",
-    result_ttl_seconds: int | None = None,
-    webhook_url: str = "",
-    ocr_language: str = "",
-    enqueue: bool = True,
-) -> Job:
-    """Store an upload, insert its job and document, and queue the job: :func:`job_submit`,
-    for callers that only need the job."""
-    return job_submit(
-        service=service,
-        api_key=api_key,
-        upload=upload,
-        content_type=content_type,
-        sha256=sha256,
-        alias=alias,
-        result_ttl_seconds=result_ttl_seconds,
-        webhook_url=webhook_url,
-        ocr_language=ocr_language,
-        enqueue=enqueue,
-    ).job
-
-
 def job_submit(
     *,
     service: Service,
@@ -481,7 +452,7 @@ def job_predict(
 ) -> Document:
     """The synchronous inference: the same job, quotas and sandbox as an asynchronous one,
     run in this process within ``wall_seconds``. Returns the document, its job finished."""
-    job = job_create(
+    job = job_submit(
         service=service,
         api_key=api_key,
         upload=upload,
@@ -489,7 +460,7 @@ def job_predict(
         sha256=sha256,
         ocr_language=ocr_language,
         enqueue=False,
-    )
+    ).job
     job_process(job_id=job.pk, wall_seconds=wall_seconds)
     return Document.objects.select_related("job", "service", "review").get(job_id=job.pk)
 

@@ -1,6 +1,6 @@
 """Upload from the browser: a manager drops files onto a service and watches them finish.
 
-The same checks and the same submit service as the API (``job_create``): the file limits of
+The same checks and the same submit service as the API (``job_submit``): the file limits of
 the plan, the type sniffed from the content, the document quota and the cap on active jobs.
 """
 
@@ -59,13 +59,13 @@ def _submit(service: Service, upload: object) -> str | None:
     if content_type is None:
         return "Unsupported file type: send a PDF, PNG, JPEG, TIFF or WebP file."
     try:
-        job = job_services.job_create(
+        job = job_services.job_submit(
             service=service,
             api_key=None,
             upload=upload,  # type: ignore[arg-type]
             content_type=content_type,
             sha256=job_services.upload_sha256(upload),  # type: ignore[arg-type]
-        )
+        ).job
     except (QuotaExceeded, RateLimited) as refused:
         return refused.message
     return str(job.document.pk)

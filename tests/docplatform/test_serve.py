@@ -44,14 +44,14 @@ def alive(pid: int) -> bool:
 def lost_job(transactional_db: None) -> Job:
     """A committed job whose delivery never reached the queue."""
     service = service_create(name="Lost")
-    return services.job_create(
+    return services.job_submit(
         service=service,
         api_key=None,
         upload=documents.upload("a.pdf", documents.text_pdf(["Lost and found"])),
         content_type="application/pdf",
         sha256="0" * 64,
         enqueue=False,
-    )
+    ).job
 
 
 def test_a_job_whose_delivery_was_lost_runs_as_soon_as_the_worker_starts(lost_job, worker):

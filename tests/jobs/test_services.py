@@ -163,13 +163,13 @@ def test_a_submit_writes_its_queue_row_in_the_jobs_own_transaction(
     monkeypatch.setattr(Conf, "SYNC", False)  # a real queue: rows a cluster would take
     content = documents.text_pdf(["Queued with its job"])
     with CaptureQueriesContext(connection) as queries:
-        job = services.job_create(
+        job = services.job_submit(
             service=service,
             api_key=None,
             upload=documents.upload("q.pdf", content),
             content_type="application/pdf",
             sha256="0" * 64,
-        )
+        ).job
     statements = [query["sql"].split()[0] for query in queries.captured_queries]
     # One transaction, the queue row inside it.
     assert statements.count("COMMIT") == 1
@@ -184,7 +184,7 @@ def test_a_submit_writes_its_queue_row_in_the_jobs_own_transaction(
     )
     service.save(update_fields=["plan"])
     with pytest.raises(QuotaExceeded):
-        services.job_create(
+        services.job_submit(
             service=service,
             api_key=None,
             upload=documents.upload("r.pdf", content),
