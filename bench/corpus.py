@@ -30,7 +30,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "cor
 # Bumped whenever page extraction changes in a way that changes its output.
 PAGES_VERSION = "3"
 # Text-layer PDFs only: their pages now carry the words read inside their images.
-PDF_PAGES_VERSION = "4"
+PDF_PAGES_VERSION = "5"
 
 
 @dataclass(frozen=True, slots=True)

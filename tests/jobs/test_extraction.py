@@ -85,6 +85,27 @@ def test_text_inside_an_image_of_a_text_layer_page_is_read_and_placed_on_the_pag
     assert "Nordwind" not in plain.text
 
 
+def test_a_small_logo_on_a_text_layer_page_is_read_at_its_own_size(tmp_path):
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    logo = Image.new("RGB", (300, 70), "white")
+    ImageDraw.Draw(logo).text(
+        (12, 14), "Brightwater", font=ImageFont.load_default(size=36), fill="black"
+    )
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    # A short, wide logo, 40 mm across (about 315 x 70 px at the 200 dpi images are read at).
+    pdf.image(logo, x=150, y=10, w=40)
+    pdf.set_font("Helvetica", size=12)
+    pdf.set_y(60)
+    pdf.cell(text="Invoice number 7781", new_x="LMARGIN", new_y="NEXT", h=8)
+    page = extract(tmp_path, bytes(pdf.output()))[0]
+    word = next(w for w in page.words if w.text == "Brightwater")
+    assert 150 / 210 - 0.01 < word.box[0] < word.box[2] < 190 / 210 + 0.01
+    assert word.box[3] < 21 / 297
+
+
 def test_image_only_pdf_is_read_through_ocr(tmp_path):
     pages = extract(tmp_path, documents.scanned_pdf(["INVOICE NUMBER INV-555", "TOTAL 42.00"]))
     assert len(pages) == 1
