@@ -1,4 +1,5 @@
-"""Label lexicon: how invoices in English, German, French, Dutch and Italian name their fields.
+"""Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish and
+Portuguese name their fields.
 
 Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
 "Grand Total" names the payable total for sure, a bare "Total" may head any column. Phrases are
@@ -26,25 +27,32 @@ INVOICE: Lexicon = {
         "invoice number|invoice no|invoice num|invoice id|invoice reference|invoice ref"
         "|bill number|bill no|rechnungsnummer|rechnungsnr|rechnungs-nr|rechnung no"
         "|rechnungs no|numero de facture|no de facture|no facture|facture no|factuurnummer"
-        "|factuurnr|factuur no|numero fattura|numero della fattura|fattura no|no fattura",
+        "|factuurnr|factuur no|numero fattura|numero della fattura|fattura no|no fattura"
+        "|numero de factura|no de factura|factura no|no factura|factura numero|num. factura"
+        "|numero da fatura|no da fatura|fatura no|no fatura|fatura numero|numero do documento",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
-        "|avoir|credit note|credit note no|nota di credito",
+        "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
+        "|factura rectificativa|numero de documento",
         "invoice",
     ),
     "invoice_date": _weighted(
         "invoice date|date of invoice|invoice dated|date of issue|issue date|billing date"
         "|rechnungsdatum|datum der rechnung|ausstellungsdatum|date de facture"
         "|date de facturation|date facture|date d'emission|factuurdatum|datum factuur"
-        "|data fattura|data della fattura|data di emissione|data documento",
-        "issued on|belegdatum|date d'edition",
-        "date|datum|data|dated",
+        "|data fattura|data della fattura|data di emissione|data documento"
+        "|fecha de factura|fecha factura|fecha de emision|fecha de expedicion"
+        "|data da fatura|data de emissao|data emissao|data do documento",
+        "issued on|belegdatum|date d'edition|fecha del documento",
+        "date|datum|data|dated|fecha",
     ),
     "due_date": _weighted(
         "due date|payment due|payment due date|date due|due on|pay by|faellig am|fallig am"
         "|falligkeitsdatum|zahlbar bis|zahlungsziel|date d'echeance|echeance"
         "|date limite de paiement|date limite de paiement le|a payer avant le|vervaldatum"
-        "|uiterste betaaldatum|te betalen voor|data di scadenza|data scadenza|scadenza",
+        "|uiterste betaaldatum|te betalen voor|data di scadenza|data scadenza|scadenza"
+        "|fecha de vencimiento|vencimiento|fecha de pago|data de vencimento"
+        "|data limite de pagamento",
     ),
     "total_amount": _weighted(
         "grand total|total amount|total amount due|amount due|balance due|total due"
@@ -53,7 +61,9 @@ INVOICE: Lexicon = {
         "|endbetrag|zahlbetrag|zu zahlen|bruttosumme|bruttobetrag|rechnungssumme|endsumme"
         "|gesamtbetrag brutto|total ttc|montant ttc|montant total|net a payer"
         "|somme a payer|total a payer|montant a payer|totaal incl. btw|totaalbedrag|te betalen"
-        "|totale fattura|totale documento|importo totale|totale da pagare|netto a pagare",
+        "|totale fattura|totale documento|importo totale|totale da pagare|netto a pagare"
+        "|importe total|total a pagar|total factura|importe a pagar|total con iva"
+        "|valor total|valor a pagar|total da fatura|total com iva",
         "totaal|totale|brutto|gesamt brutto|summe brutto",
         "total|summe|gesamt",
     ),
@@ -62,14 +72,16 @@ INVOICE: Lexicon = {
         "|total before tax|amount before tax|nettobetrag|summe netto|gesamt netto|total ht"
         "|nettosumme|rechnungssumme ohne ust|summe ohne ust|warenwert"
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
-        "|totale imponibile|imponibile",
+        "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
+        "|valor liquido|total sem iva|base tributavel",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
     "tax_amount": _weighted(
         "tax amount|total tax|vat amount|total vat|sales tax|mehrwertsteuer|umsatzsteuer"
         "|steuerbetrag|ust-betrag|mwst-betrag"
-        "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva",
+        "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva"
+        "|cuota iva|importe iva|total iva|valor do iva|valor iva",
         "vat|mwst|tva|iva|gst",
         "tax|ust|btw",
     ),
@@ -80,20 +92,23 @@ INVOICE: Lexicon = {
         "|umsatzsteuer-identifikationsnummer|no tva|numero de tva|no de tva"
         "|tva intracommunautaire|no tva intracommunautaire|no de tva intra communautaire"
         "|no de tva intracommunautaire|tva intra|btw-nummer|btw nummer|btw nr|btw-id"
-        "|btw-identificatienummer|partita iva|p. iva|p.iva",
+        "|btw-identificatienummer|partita iva|p. iva|p.iva|nif|cif|nif/cif|n.i.f|c.i.f"
+        "|nipc|numero de contribuinte|nif do cliente",
         "tax id|vat/tin",
         "btw|vat",
     ),
     "customer_name": _weighted(
         "bill to|billed to|invoice to|sold to|customer name|bill to address"
         "|rechnungsempfanger|rechnungsadresse|facture a|facturer a|adresse de facturation"
-        "|factuuradres|gefactureerd aan|spett.le|intestatario|destinatario",
+        "|factuuradres|gefactureerd aan|spett.le|intestatario|destinatario"
+        "|facturar a|datos del cliente|faturar a|dados do cliente",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address",
     ),
     "issuer": _weighted(
         "sold by|seller|vendor|supplier|service provider|account holder|beneficiary"
         "|verkaufer|lieferant|kontoinhaber|vendu par|vendeur|fournisseur|titulaire du compte"
-        "|verkocht door|verkoper|leverancier|rekeninghouder|venduto da|venditore|fornitore",
+        "|verkocht door|verkoper|leverancier|rekeninghouder|venduto da|venditore|fornitore"
+        "|emisor|proveedor|vendedor|fornecedor|emitente|titular de la cuenta",
     ),
 }
 
@@ -107,7 +122,8 @@ RECEIPT: Lexicon = {
     "payment_method": _weighted(
         "payment method|paid by|payment type|payment|zahlungsart|bezahlt mit|zahlart"
         "|mode de paiement|mode de reglement|paiement|betaalwijze|betaalmethode"
-        "|metodo di pagamento|pagamento",
+        "|metodo di pagamento|pagamento|forma de pago|metodo de pago|forma de pagamento"
+        "|meio de pagamento",
     ),
 }
 
@@ -120,6 +136,8 @@ OTHER: Lexicon = {
         "|numero de client|no client|id.client|id client|numero de commande"
         "|date de commande|numero de dossier|klantnummer|ordernummer|orderdatum|bestelnummer"
         "|codice cliente|numero ordine|data ordine|page|seite|pagina|bic|swift|tel|phone"
+        "|numero de pedido|no pedido|pedido|numero de cliente|codigo de cliente|albaran"
+        "|numero de encomenda|encomenda|no cliente|fecha de pedido|data da encomenda|telefone"
         "|fax|telefon|telefoon|telefono|email|e-mail|contract no|service tax|vat/tin|cin|pan"
         "|steuer-nr|steuernummer|kto-nr|blz|siret|siren|kvk|rcs|customer care|customer service"
         "|kundenservice|service clients|service client|klantenservice|servizio clienti"
@@ -131,7 +149,8 @@ OTHER: Lexicon = {
         "|date de fin de prestation|periode|facture associee|date de facture associee"
         "|no de facture associee|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
         "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"
-        "|leveringsdatum|data di consegna|data consegna",
+        "|leveringsdatum|data di consegna|data consegna|fecha de entrega|fecha de servicio"
+        "|periodo de facturacion|data de entrega|periodo de faturacao|fatura relacionada",
     )
 }
 
@@ -176,4 +195,15 @@ PAYMENT_METHODS: dict[str, str] = {
     "lastschrift": "direct_debit",
     "prelevement": "direct_debit",
     "incasso": "direct_debit",
+    "efectivo": "cash",
+    "metalico": "cash",
+    "dinheiro": "cash",
+    "numerario": "cash",
+    "tarjeta": "card",
+    "cartao": "card",
+    "multibanco": "card",
+    "transferencia": "transfer",
+    "transferencia bancaria": "transfer",
+    "domiciliacion": "direct_debit",
+    "debito direto": "direct_debit",
 }

@@ -87,6 +87,10 @@ TITLE_WORDS = frozenset(
         "facture",
         "factuur",
         "fattura",
+        "factura",
+        "fatura",
+        "recibo",
+        "simplificada",
         "bill",
         "tax",
         "quotation",
@@ -149,6 +153,11 @@ ADDRESS_WORDS = frozenset(
         "industrial",
         "park",
         "plaza",
+        "calle",
+        "avenida",
+        "avda",
+        "rua",
+        "praca",
         "no",
     ]
 )
@@ -179,6 +188,8 @@ CUSTOMER_HEADINGS = frozenset(
         "auftraggeber",
         "besteller",
         "adressat",
+        "comprador",
+        "adquirente",
     ]
 )
 SELLER_HEADINGS = frozenset(
@@ -195,6 +206,11 @@ SELLER_HEADINGS = frozenset(
         "emetteur",
         "rechnungssteller",
         "leistungserbringer",
+        "emisor",
+        "proveedor",
+        "vendedor",
+        "fornecedor",
+        "emitente",
     ]
 )
 # A receipt's closing words ("Thank you, please come again") name no one.

@@ -17,11 +17,12 @@ def fold(text: str) -> str:
 def fold_token(text: str) -> str:
     """A word as label matching compares it: folded, without edge punctuation.
 
-    ``"N°"``/``"Nº"``/``"Nr."``/``"No."``/``"#"`` all become ``"no"`` so that
-    "Invoice No", "Invoice #" and "Facture N°" share one spelling in the lexicon.
+    ``"N°"``/``"Nº"``/``"N.º"``/``"Nr."``/``"No."``/``"#"`` all become ``"no"`` so that
+    "Invoice No", "Invoice #", "Facture N°" and "Fatura N.º" share one spelling in the lexicon.
     """
     token = fold(text).replace("º", "°").strip(_PUNCT_EDGES)
-    if token in {"n°", "no", "nr", "nro", "n", "num", "nummer"} or text.strip() == "#":
+    numero = {"n°", "no", "nr", "nro", "n", "num", "nummer", "n.o", "n.°"}
+    if token in numero or text.strip() == "#":
         return "no"
     return token
 
