@@ -227,9 +227,20 @@ COLUMN_GAP = 0.08
 HEADER_ROWS = 14
 
 
+# Separators between the parts of a one-line sender ("Müller GmbH · Hauptstr. 5 · Stuttgart",
+# the return address above a German window envelope's address field).
+_SEPARATORS = frozenset("·•|")
+
+
 def _segments(row: Row) -> list[list[Word]]:
+    """The row's words in groups: split where a wide gap separates two columns, and at a
+    separator between the parts of a one-line sender."""
     out: list[list[Word]] = [[]]
     for word in row.words:
+        text = word.text.strip()
+        if text and all(c in _SEPARATORS for c in text):
+            out.append([])
+            continue
         if out[-1] and word.box[0] - out[-1][-1].box[2] > COLUMN_GAP:
             out.append([])
         out[-1].append(word)

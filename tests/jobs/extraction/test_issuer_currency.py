@@ -153,3 +153,13 @@ def test_a_legal_form_alone_is_no_issuer_candidate():
     values = {str(s.value) for s in scored_names(locator)}
     assert "GmbH" not in values
     assert extract_issuer(locator).value == "Nordlicht Handel GmbH"
+
+
+def test_a_one_line_sender_above_the_address_field_gives_the_name_without_its_address():
+    locator = _locator(
+        row(0.04, (0.05, "Müller Elektrotechnik GmbH · Hauptstr. 5 · 70173 Stuttgart")),
+        row(0.12, (0.05, "Herrn Klaus Becker")),
+        row(0.14, (0.05, "Lindenweg 3")),
+        row(0.22, (0.05, "Rechnung")),
+    )
+    assert extract_issuer(locator).value == "Müller Elektrotechnik GmbH"
