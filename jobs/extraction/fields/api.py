@@ -9,6 +9,7 @@ from typing import Any
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT
 from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
+from jobs.extraction.fields.dates import month_first, month_first_reading
 from jobs.extraction.fields.einvoice import einvoice_fields
 from jobs.extraction.fields.form import extract_form
 from jobs.extraction.fields.invoice import (
@@ -76,6 +77,22 @@ def _check(
             )
 
 
+def _date_order(
+    fields: dict[str, FieldValue], types: dict[str, str], pages: Sequence[Page]
+) -> None:
+    """Dates that read either way ("03/04/2024") read month first on a document that writes
+    its dates so (see :func:`jobs.extraction.fields.dates.month_first`)."""
+    if not month_first("\n".join(page.text for page in pages)):
+        return
+    for name, field_type in types.items():
+        value = fields.get(name)
+        if field_type != "date" or not isinstance(value, ExtractedField) or not value.raw:
+            continue
+        reread = month_first_reading(str(value.raw))
+        if reread is not None:
+            value.value = reread.isoformat()
+
+
 def extract_fields(
     kind: str,
     pages: Sequence[Page],
@@ -116,6 +133,8 @@ def extract_fields(
             if learned_fields.keys() & AMOUNT_FIELDS:
                 replaced = reconcile_amounts(Locator(pages, {**INVOICE, **OTHER}), fields)
                 learned_fields.pop(replaced or "", None)
+        if not einvoice:
+            _date_order(fields, INVOICE_FIELDS, pages)
         _check(fields, INVOICE_FIELDS, today=today)
         items = fields.get("line_items")
         if isinstance(items, list):
@@ -128,6 +147,7 @@ def extract_fields(
             used = apply_learned(
                 pages, fields, learned, kind=kind, types=RECEIPT_TYPES, lexicon={**RECEIPT, **OTHER}
             )
+        _date_order(fields, RECEIPT_TYPES, pages)
         _check(fields, RECEIPT_TYPES, today=today)
     elif kind == "custom":
         if schema is None:
@@ -137,6 +157,7 @@ def extract_fields(
             raise ValueError("Invalid schema: " + " ".join(problems))
         fields = extract_custom(pages, schema)
         types = {spec["name"]: spec["type"] for spec in schema}
+        _date_order(fields, types, pages)
         patterns = {spec["name"]: spec.get("pattern") for spec in schema}
         _check(fields, types, today=today, patterns=patterns)
         required = [spec["name"] for spec in schema if spec.get("required")]

@@ -238,3 +238,50 @@ def compact_date(word: str) -> dt.date | None:
         if 1990 <= found.year <= 2079:
             readings.add(found)
     return readings.pop() if len(readings) == 1 else None
+
+
+# --- the document's order of day and month --------------------------------------------------
+
+_ANY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
+# "Sacramento, CA 95815": a US state and ZIP code after a comma. (Without the comma, "DE 80333"
+# is a German postcode with its country code.)
+_US_ADDRESS = re.compile(
+    r",\s*(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]"
+    r"|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\s+\d{5}(?:-\d{4})?\b"
+)
+_US_NAME = re.compile(r"\bU\.S\.A\.?|\bUSA\b|\bUnited States\b")
+
+
+def month_first(text: str) -> bool:
+    """Whether a document writes its numeric dates month first ("11/02/2024" for 2 November).
+
+    The document's own unambiguous dates with four-digit years decide ("11/23/2024" can only
+    be month first, "23/11/2024" only day first); without them, an address in the United
+    States does. Day first otherwise, as most of the world writes."""
+    day = month = 0
+    for first, second, year in _ANY_NUMERIC.findall(text):
+        if len(year) != 4:
+            continue  # "11-18-06" is as often a code or a lot number as a date
+        a, b = int(first), int(second)
+        if 12 < a <= 31 and 1 <= b <= 12:
+            day += 1
+        elif 12 < b <= 31 and 1 <= a <= 12:
+            month += 1
+    if day != month:
+        return month > day
+    return bool(_US_ADDRESS.search(text) or _US_NAME.search(text))
+
+
+def month_first_reading(raw: str) -> dt.date | None:
+    """The date in ``raw`` read month first, when it is a numeric date that reads either way
+    ("03/04/2024"); None otherwise."""
+    match = _ANY_NUMERIC.search(raw)
+    if match is None:
+        return None
+    a, b = int(match.group(1)), int(match.group(2))
+    if a == b or not (1 <= a <= 12 and 1 <= b <= 12):
+        return None
+    try:
+        return _numeric(match.group(0), dayfirst=False)
+    except DateError:
+        return None

@@ -43,3 +43,38 @@ def test_eight_digits_are_a_date_only_when_one_reading_is_plausible():
 def test_a_month_name_glued_to_its_day_is_read():
     assert parse_date_text("25Mar 2018") == dt.date(2018, 3, 25)
     assert parse_date_text("1st March 2018") == dt.date(2018, 3, 1)
+
+
+def test_a_document_writes_its_dates_month_first_when_its_own_dates_say_so():
+    from jobs.extraction.fields.dates import month_first
+
+    assert month_first("Ordered 11/23/2024, shipped 03/04/2024")
+    assert not month_first("Bestellt 23.11.2024, geliefert 03.04.2024")
+    # Two-digit years are as often codes: they do not decide.
+    assert not month_first("LOT 11-18-06 Date 04/06/2018")
+
+
+def test_without_an_unambiguous_date_an_address_in_the_united_states_reads_month_first():
+    from jobs.extraction.fields.dates import month_first
+
+    assert month_first("2001 Point West Way\nSacramento, CA 95815\n11/02/2024 15:21")
+    # A German postcode with its country code is no US state.
+    assert not month_first("Lieferant GmbH\nDE 80333 München\n11.02.2024")
+
+
+def test_a_us_receipt_with_a_date_that_reads_either_way_is_read_month_first():
+    from jobs.extraction.fields.api import extract_fields
+    from tests.jobs.extraction.helpers import page, row
+
+    result = extract_fields(
+        "receipt",
+        [
+            page(
+                row(0.03, (0.3, "CORNER GROCERY")),
+                row(0.05, (0.25, "Sacramento, CA 95815")),
+                row(0.20, (0.1, "TOTAL"), (0.7, "$6.44")),
+                row(0.28, (0.1, "11/02/2024 15:21")),
+            )
+        ],
+    )
+    assert result.fields["date"].value == "2024-11-02"

@@ -76,3 +76,18 @@ def test_a_spanish_receipt_names_its_total_and_how_it_was_paid():
     assert str(values["total"]) == "2.34"
     assert values["date"] == "2024-07-05"
     assert values["payment_method"] == "card"
+
+
+def test_a_german_till_receipt_takes_the_sum_not_the_cash_given_or_the_change():
+    values = _values(
+        "receipt",
+        row(0.03, (0.3, "Markthalle Lindner GmbH")),
+        row(0.10, (0.1, "BANANEN"), (0.7, "1,29 B")),
+        row(0.12, (0.1, "VOLLMILCH"), (0.7, "1,15 B")),
+        row(0.14, (0.1, "SUMME"), (0.6, "EUR"), (0.7, "2,44")),
+        row(0.16, (0.1, "Geg. BAR"), (0.6, "EUR"), (0.7, "5,00")),
+        row(0.18, (0.1, "Rückgeld BAR"), (0.6, "EUR"), (0.7, "2,56")),
+        row(0.28, (0.1, "14.03.2024"), (0.35, "18:02")),
+    )
+    assert str(values["total"]) == "2.44"
+    assert values["date"] == "2024-03-14"
