@@ -8,7 +8,9 @@ The knowledge is per service and per supplier (:mod:`supplier`).
 
 On the supplier's next document, :func:`apply_learned` scores every value of the field's type
 by how well its own context matches a learned one, each learned context weighted by how often
-it pointed at the right value before. The best match competes with the generic extractor's
+it pointed at the right value before (label words compared allowing for a letter or two OCR
+misread, :func:`same_word`; dates and amounts OCR glued to other text read the way reviewers
+showed, :func:`pattern_candidates`). The best match competes with the generic extractor's
 choice: when they agree the field is surer; when they disagree the side with the higher
 confidence wins. The learned side's confidence is how often this supplier's rule was right
 on the documents reviewers checked after it was learned (``confirmed`` against ``overruled``,
@@ -84,9 +86,7 @@ def _is_currency(token: str) -> bool:
 
 def _alpha_tokens(words: Sequence[Any]) -> list[str]:
     tokens = [fold_token(w.text) for w in words]
-    return [
-        t for t in tokens if len(t) >= 2 and any(c.isalpha() for c in t) and not _is_currency(t)
-    ]
+    return [t for t in tokens if len(t) >= 2 and any(c.isalpha() for c in t)]
 
 
 def _row_index(locator: Locator, candidate: Candidate) -> int:
@@ -150,11 +150,15 @@ def _overlap(learned: Sequence[str], seen: Sequence[str]) -> float:
     """How alike two label word lists are (Dice): "total" matches "total sales" by half.
 
     Words are compared as :func:`same_word` does (OCR misreads label words as often as
-    values), and currency signs are left out (they are no label's own word)."""
-    ours = {t for t in learned if not _is_currency(t)}
-    theirs = {t for t in seen if not _is_currency(t)}
+    values). Currency signs are left out when both labels have other words: "Change RM" is
+    not "Credit RM". A currency alone (a column headed "EUR") still counts."""
+    ours, theirs = set(learned), set(seen)
     if not ours or not theirs:
         return 0.0
+    words_ours = {t for t in ours if not _is_currency(t)}
+    words_theirs = {t for t in theirs if not _is_currency(t)}
+    if words_ours and words_theirs:
+        ours, theirs = words_ours, words_theirs
     common = sum(1 for t in ours if t in theirs or any(same_word(t, u) for u in theirs))
     return 2 * min(common, len(theirs)) / (len(ours) + len(theirs))
 
