@@ -8,7 +8,9 @@ The knowledge is per service and per supplier (:mod:`supplier`).
 
 On the supplier's next document, :func:`apply_learned` scores every value of the field's type
 by how well its own context matches a learned one, each learned context weighted by how often
-it pointed at the right value before. The best match competes with the generic extractor's
+it pointed at the right value before (label words compared allowing for a letter or two OCR
+misread, :func:`same_word`; dates and amounts OCR glued to other text read the way reviewers
+showed, :func:`pattern_candidates`). The best match competes with the generic extractor's
 choice: when they agree the field is surer; when they disagree the side with the higher
 confidence wins. The learned side's confidence is how often this supplier's rule was right
 on the documents reviewers checked after it was learned (``confirmed`` against ``overruled``,
@@ -22,6 +24,7 @@ Pure functions over pages and plain JSON; the review app stores the knowledge.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Sequence
@@ -30,9 +33,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jobs.extraction.fields.anchors import Lexicon
+from jobs.extraction.fields.currency import find_currency
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField, FieldValue
-from jobs.extraction.fields.normalize import Parsed
+from jobs.extraction.fields.normalize import Parsed, parse
 from jobs.extraction.fields.supplier import (
     find_supplier,
     identity,
@@ -71,6 +75,13 @@ class Decision:
 
 
 # --- contexts ------------------------------------------------------------------------------
+
+
+def _is_currency(token: str) -> bool:
+    """A currency sign or code alone ("RM", "EUR"): it stands beside amounts of every label
+    ("Total RM", "Change RM"), so it tells none of them apart."""
+    code, body = find_currency(token)
+    return code is not None and not body
 
 
 def _alpha_tokens(words: Sequence[Any]) -> list[str]:
@@ -119,12 +130,37 @@ def context_of(locator: Locator, candidate: Candidate) -> dict[str, Any]:
     }
 
 
+def same_word(a: str, b: str) -> bool:
+    """Whether two label words are the same word, allowing for OCR misreading a letter or two
+    ("inul"/"incl", "subiuial"/"subtotal"): one edit in four letters or more, two from seven
+    on. Shorter words must be equal: "rm" and "rn", "no" and "nr" are different words."""
+    if a == b:
+        return True
+    shortest = min(len(a), len(b))
+    if shortest < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    allowed = 2 if shortest >= 7 else 1
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # Edits: the characters of the longer word not in a matching block.
+    edits = max(len(a), len(b)) - sum(block.size for block in matcher.get_matching_blocks())
+    return edits <= allowed
+
+
 def _overlap(learned: Sequence[str], seen: Sequence[str]) -> float:
-    """How alike two label word lists are (Dice): "total" matches "total sales" by half."""
-    if not learned or not seen:
+    """How alike two label word lists are (Dice): "total" matches "total sales" by half.
+
+    Words are compared as :func:`same_word` does (OCR misreads label words as often as
+    values). Currency signs are left out when both labels have other words: "Change RM" is
+    not "Credit RM". A currency alone (a column headed "EUR") still counts."""
+    ours, theirs = set(learned), set(seen)
+    if not ours or not theirs:
         return 0.0
-    common = len(set(learned) & set(seen))
-    return 2 * common / (len(set(learned)) + len(set(seen)))
+    words_ours = {t for t in ours if not _is_currency(t)}
+    words_theirs = {t for t in theirs if not _is_currency(t)}
+    if words_ours and words_theirs:
+        ours, theirs = words_ours, words_theirs
+    common = sum(1 for t in ours if t in theirs or any(same_word(t, u) for u in theirs))
+    return 2 * min(common, len(theirs)) / (len(ours) + len(theirs))
 
 
 def match(seen: dict[str, Any], learned: dict[str, Any]) -> float:
@@ -212,11 +248,35 @@ def _glued(page: int, word: Word, value: str, raw: str) -> Candidate:
     return Candidate(value, raw, 1.0, page, [word], Parsed(value))
 
 
+# An amount OCR glued to its label ("Tota1RM15.40", "Total:14.20"): letters, then the amount
+# (a currency sign may sit between) ending the word.
+_GLUED_AMOUNT = re.compile(r"[^\W\d_]{2}[^\d]*?(?P<amount>\d{1,3}(?:[.,]\d{3})*[.,]\d\d)$")
+GLUED = "glued"
+
+
+def glued_amounts(locator: Locator) -> list[Candidate]:
+    """Amounts the generic scan does not read because OCR glued them to their label."""
+    out: list[Candidate] = []
+    for page in locator.pages:
+        for word in page.words:
+            found = _GLUED_AMOUNT.search(word.text)
+            if found is None:
+                continue
+            parsed = parse("amount", found.group("amount"))
+            if parsed.ok:
+                out.append(_glued(page.number, word, str(parsed.value), word.text))
+    return out
+
+
 def pattern_candidates(locator: Locator, contexts: Sequence[dict[str, Any]]) -> list[Candidate]:
     """Dates printed in a way the generic parser does not read (``04/03/201815:41``,
-    ``Date:25/04/18``), read with the formats reviewers showed (``format``, ``offset``)."""
+    ``Date:25/04/18``), read with the formats reviewers showed (``format``, ``offset``);
+    amounts glued to their label, once reviewers showed one (``format`` ``glued``)."""
     forms = {(k["format"], k.get("offset", 0)) for k in contexts if k.get("format")}
     out: list[Candidate] = []
+    if (GLUED, 0) in forms:
+        out.extend(glued_amounts(locator))
+        forms.discard((GLUED, 0))
     for page in locator.pages:
         for word in page.words:
             for form, offset in forms:
@@ -260,7 +320,7 @@ def decide(
     """The value the rule points at on this document, if one matches well enough."""
     found = candidates(locator, field_type, receipt=receipt) if found is None else found
     contexts = rule.get("contexts") or []
-    if field_type == "date":
+    if field_type in ("date", "amount"):
         found = [*found, *pattern_candidates(locator, contexts)]
     best: dict[str, tuple[float, float, Candidate]] = {}
     for candidate in found:
@@ -303,11 +363,22 @@ def decide(
     return Decision(candidate.value, candidate, score, rival, quality)
 
 
-def _generic_trust(rule: dict[str, Any], confidence: float) -> float:
+# A learned label found again this well (``Decision.match``) outweighs even a sure generic
+# choice on a field reviewers corrected for this supplier.
+LABEL_FOUND = 0.75
+
+
+def _generic_trust(rule: dict[str, Any], confidence: float, decision: Decision) -> float:
     """How far the generic choice is trusted against a rule: less when the rule was learned
-    because a reviewer corrected the generic choice on this supplier's documents, unless the
-    generic choice is sure of itself this time."""
-    return 0.5 if rule.get("how") == "corrected" and confidence < 0.9 else 1.0
+    because a reviewer corrected the generic choice on this supplier's documents. A sure
+    generic choice keeps its weight, unless the rule found its learned label again: the
+    generic choice was overruled on this very layout before, and its confidence then was
+    often as high (it measures how typical the page looks, not this supplier's habits)."""
+    if rule.get("how") != "corrected":
+        return 1.0
+    if confidence < 0.9:
+        return 0.5
+    return 0.75 if decision.match >= LABEL_FOUND else 1.0
 
 
 def learned_confidence(decision: Decision, rule: dict[str, Any], supplier_score: float) -> float:
@@ -379,7 +450,7 @@ def apply_learned(
             if field_type == "name":
                 current.value = decision.value  # the supplier's name as reviewers spelt it
         elif confidence >= REPLACE_FROM and confidence > current.confidence * _generic_trust(
-            rule, current.confidence
+            rule, current.confidence, decision
         ):
             replaced = decision.candidate.to_field()
             current.value, current.raw = replaced.value, replaced.raw
@@ -437,12 +508,17 @@ def learn(
                 rule["overruled"] = rule.get("overruled", 0) + 1
                 outcome = "overruled"
     seen = [(c, context_of(locator, c)) for c in found]
-    if field_type == "date":
+    if field_type in ("date", "amount"):
         seen += [(c, context_of(locator, c)) for c in pattern_candidates(locator, contexts)]
-        if value and not any(same_value(field_type, c.value, value) for c, _ in seen):
-            for candidate, form, offset in glued_dates(locator, value):
-                context = {**context_of(locator, candidate), "format": form, "offset": offset}
-                seen.append((candidate, context))
+    missing = bool(value) and not any(same_value(field_type, c.value, value) for c, _ in seen)
+    if field_type == "date" and missing:
+        for candidate, form, offset in glued_dates(locator, value):
+            context = {**context_of(locator, candidate), "format": form, "offset": offset}
+            seen.append((candidate, context))
+    if field_type == "amount" and missing:
+        for candidate in glued_amounts(locator):
+            if same_value(field_type, candidate.value, value):
+                seen.append((candidate, {**context_of(locator, candidate), "format": GLUED}))
     for learned in contexts:
         pointed = max(seen, key=lambda item: match(item[1], learned), default=None)
         if pointed is None or match(pointed[1], learned) < MATCH_FROM:

@@ -135,6 +135,13 @@ def name_similarity(x: str, y: str) -> float:
     return ratio
 
 
+def header_likeness(document: dict[str, Any], supplier: dict[str, Any]) -> float:
+    """How alike two headers' word sets are (Jaccard), 0..1."""
+    header_a, header_b = set(document.get("header") or []), set(supplier.get("header") or [])
+    union = header_a | header_b
+    return len(header_a & header_b) / len(union) if union else 0.0
+
+
 def similarity(document: dict[str, Any], supplier: dict[str, Any]) -> float:
     """How surely a document (its :func:`identity`) comes from a known supplier, 0..1.
 
@@ -143,9 +150,7 @@ def similarity(document: dict[str, Any], supplier: dict[str, Any]) -> float:
     is printed in the document's header too: templates and identifiers may be shared (a
     buyer's VAT id is on all its suppliers' invoices), names are not.
     """
-    header_a, header_b = set(document.get("header") or []), set(supplier.get("header") or [])
-    union = header_a | header_b
-    jaccard = len(header_a & header_b) / len(union) if union else 0.0
+    jaccard = header_likeness(document, supplier)
     score = min(1.0, 0.9 * jaccard / HEADER_SAME) if jaccard >= 0.3 else 0.0
     shares_iban = bool(set(document.get("iban") or []) & set(supplier.get("iban") or []))
     shares_vat = bool(set(document.get("vat") or []) & set(supplier.get("vat") or []))
@@ -169,11 +174,15 @@ def find_supplier(
     document: dict[str, Any], suppliers: Sequence[dict[str, Any]]
 ) -> tuple[dict[str, Any] | None, float]:
     """The known supplier the document most surely comes from, if any, and how surely."""
-    best, best_score = None, 0.0
+    best, best_score, best_header = None, 0.0, 0.0
     for supplier in suppliers:
         score = similarity(document, supplier)
-        if score > best_score:
+        # Equal scores (two suppliers whose names are both printed, as a shop and the company
+        # owning it are): the one whose header is more alike.
+        header = header_likeness(document, supplier) if score and score == best_score else 0.0
+        if score > best_score or (score and score == best_score and header > best_header):
             best, best_score = supplier, score
+            best_header = header_likeness(document, supplier)
     if best_score < MATCH_FROM:
         return None, 0.0
     return best, best_score
