@@ -63,7 +63,8 @@ INVOICE: Lexicon = {
         "|somme a payer|total a payer|montant a payer|totaal incl. btw|totaalbedrag|te betalen"
         "|totale fattura|totale documento|importo totale|totale da pagare|netto a pagare"
         "|importe total|total a pagar|total factura|importe a pagar|total con iva"
-        "|valor total|valor a pagar|total da fatura|total com iva",
+        "|valor total|valor a pagar|total da fatura|total com iva|total inkl. mwst"
+        "|total inkl mwst|betrag inkl. mwst|gesamtbetrag inkl. mwst",
         "totaal|totale|brutto|gesamt brutto|summe brutto",
         "total|summe|gesamt",
     ),
@@ -73,7 +74,8 @@ INVOICE: Lexicon = {
         "|nettosumme|rechnungssumme ohne ust|summe ohne ust|warenwert"
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
         "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
-        "|valor liquido|total sem iva|base tributavel",
+        "|valor liquido|total sem iva|base tributavel|total exkl. mwst|total exkl mwst"
+        "|total ohne mwst|betrag exkl. mwst",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),

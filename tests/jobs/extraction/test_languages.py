@@ -91,3 +91,20 @@ def test_a_german_till_receipt_takes_the_sum_not_the_cash_given_or_the_change():
     )
     assert str(values["total"]) == "2.44"
     assert values["date"] == "2024-03-14"
+
+
+def test_a_swiss_invoice_with_amounts_before_and_after_vat_and_apostrophe_grouping():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Alpenblick Treuhand AG")),
+        row(0.12, (0.6, "Rechnung Nr. R-2024-33")),
+        row(0.14, (0.6, "Zürich, 5. März 2024")),
+        row(0.40, (0.5, "Total exkl. MWST"), (0.8, "CHF 1'234.50")),
+        row(0.42, (0.5, "MWST 8.1%"), (0.8, "CHF 100.00")),
+        row(0.44, (0.5, "Total inkl. MWST"), (0.8, "CHF 1'334.50")),
+    )
+    assert str(values["total_amount"]) == "1334.50"
+    assert str(values["net_amount"]) == "1234.50"
+    assert str(values["tax_amount"]) == "100.00"
+    assert values["currency"] == "CHF"
+    assert values["invoice_date"] == "2024-03-05"
