@@ -234,6 +234,34 @@ def _row_of(locator: Locator, candidate: Candidate) -> int:
     return -1
 
 
+# A street word ending a word of an address line, in the lexicon's languages and on receipts.
+_STREET = re.compile(
+    r"(?i)(str(asse|aße|\.)?|straat|weg|laan|plein|gasse|platz|allee|street|road|rd\."
+    r"|avenue|lane|rue|calle|avenida|rua|jalan|jln\.?)$"
+)
+
+
+def is_postcode(locator: Locator, candidate: Candidate) -> bool:
+    """Whether a number is the postcode of an address line, not a reference: four or five
+    digits after a country code ("DE 80333") or after a house number on a street's line,
+    followed by a place ("Kerkstraat 4, 1017 GC Amsterdam")."""
+    raw = str(candidate.value)
+    if not (raw.isdigit() and 4 <= len(raw) <= 5 and candidate.words):
+        return False
+    row_index = _row_of(locator, candidate)
+    if row_index < 0:
+        return False
+    words = locator.rows[candidate.page][row_index].words
+    index = next(i for i, w in enumerate(words) if w is candidate.words[0])
+    before = words[index - 1].text if index > 0 else ""
+    after = words[index + 1].text if index + 1 < len(words) else ""
+    if not re.fullmatch(r"[A-ZÄÖÜ][^\W\d_]+,?|[A-Z]{2}", after):
+        return False
+    if re.fullmatch(r"[A-Z]{1,2}-?", before):
+        return True
+    return before.endswith(",") and any(_STREET.search(w.text) for w in words[:index])
+
+
 def _page(locator: Locator, number: int) -> Page:
     return next(p for p in locator.pages if p.number == number)
 

@@ -108,3 +108,20 @@ def test_a_swiss_invoice_with_amounts_before_and_after_vat_and_apostrophe_groupi
     assert str(values["tax_amount"]) == "100.00"
     assert values["currency"] == "CHF"
     assert values["invoice_date"] == "2024-03-05"
+
+
+def test_a_dutch_invoice_number_under_a_header_row_beats_the_postcode_of_the_address():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Bakkerij De Gouden Korenaar B.V.")),
+        row(0.06, (0.05, "Kerkstraat 4, 1017 GC Amsterdam")),
+        row(0.12, (0.05, "Factuuradres"), (0.5, "Afleveradres")),
+        row(0.14, (0.05, "J. Jansen"), (0.5, "J. Jansen")),
+        row(0.22, (0.05, "Factuur"), (0.3, "Factuurdatum"), (0.55, "Vervaldatum")),
+        row(0.24, (0.05, "2024-118"), (0.3, "12-03-2024"), (0.55, "26-03-2024")),
+        row(0.54, (0.5, "Totaal incl. btw"), (0.8, "€ 4,91")),
+    )
+    assert values["invoice_number"] == "2024-118"
+    assert values["invoice_date"] == "2024-03-12"
+    assert values["due_date"] == "2024-03-26"
+    assert values["issuer"] == "Bakkerij De Gouden Korenaar B.V."
