@@ -75,7 +75,7 @@ INVOICE: Lexicon = {
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
         "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
         "|valor liquido|total sem iva|base tributavel|total exkl. mwst|total exkl mwst"
-        "|total ohne mwst|betrag exkl. mwst",
+        "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
@@ -84,7 +84,7 @@ INVOICE: Lexicon = {
         "|steuerbetrag|ust-betrag|mwst-betrag"
         "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva"
         "|cuota iva|importe iva|total iva|valor do iva|valor iva",
-        "vat|mwst|tva|iva|gst",
+        "vat|mwst|tva|iva|gst|igst|cgst|sgst",
         "tax|ust|btw",
     ),
     "iban": _weighted("iban|iban code|iban-nr|iban nr"),

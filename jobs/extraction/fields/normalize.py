@@ -81,6 +81,20 @@ _MINUS = "-−–"
 _GROUPING = " \u00a0\u202f'’"
 
 
+def _grouped(parts: list[str], *, indian: bool) -> bool:
+    """Whether the whole part's groups are thousands ("1,234,567") or, with commas, the
+    Indian lakhs and crores ("1,18,000", "12,34,567": twos, then a three)."""
+    if 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
+        return True
+    return (
+        indian
+        and len(parts) > 2
+        and 1 <= len(parts[0]) <= 2
+        and all(len(p) == 2 for p in parts[1:-1])
+        and len(parts[-1]) == 3
+    )
+
+
 def _parse_decimal(number: str) -> Decimal | None:
     """A number written with any common grouping/decimal convention, or None."""
     digits = number
@@ -104,14 +118,14 @@ def _parse_decimal(number: str) -> Decimal | None:
             return None
         whole, fraction = digits.split(decimal_sep)
         parts = whole.split(group_sep)
-        if not (1 <= len(parts[0]) <= 3) or any(len(p) != 3 for p in parts[1:]):
+        if not _grouped(parts, indian=group_sep == ","):
             return None
         text = "".join(parts) + "." + fraction
     elif dots + commas:
         sep = "." if dots else ","
         parts = digits.split(sep)
         if len(parts) > 2:  # 1.234.567: grouping only
-            if not (1 <= len(parts[0]) <= 3) or any(len(p) != 3 for p in parts[1:]):
+            if not _grouped(parts, indian=sep == ","):
                 return None
             text = "".join(parts)
         elif len(parts[1]) == 3 and parts[0] not in {"0", ""} and len(parts[0]) <= 3:

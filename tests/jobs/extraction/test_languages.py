@@ -125,3 +125,20 @@ def test_a_dutch_invoice_number_under_a_header_row_beats_the_postcode_of_the_add
     assert values["invoice_date"] == "2024-03-12"
     assert values["due_date"] == "2024-03-26"
     assert values["issuer"] == "Bakkerij De Gouden Korenaar B.V."
+
+
+def test_an_indian_invoice_with_amounts_grouped_in_lakhs():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Sharma Textiles Pvt. Ltd.")),
+        row(0.06, (0.05, "GSTIN: 29ABCDE1234F1Z5")),
+        row(0.10, (0.4, "TAX INVOICE")),
+        row(0.14, (0.05, "Invoice No: INV/2024/0012"), (0.6, "Invoice Date: 12-Mar-2024")),
+        row(0.40, (0.5, "Taxable Value"), (0.8, "1,00,000.00")),
+        row(0.42, (0.5, "IGST 18%"), (0.8, "18,000.00")),
+        row(0.44, (0.5, "Grand Total"), (0.8, "₹ 1,18,000.00")),
+    )
+    assert str(values["total_amount"]) == "118000.00"
+    assert str(values["net_amount"]) == "100000.00"
+    assert values["currency"] == "INR"
+    assert values["invoice_number"] == "INV/2024/0012"

@@ -73,6 +73,9 @@ def test_malformed_dates_are_invalid(text):
         ("12,50EUR", "12.50", "EUR"),
         ("RM2.70S", "2.70", "MYR"),
         ("26.00*", "26.00", None),
+        ("₹ 1,18,000.00", "118000.00", "INR"),
+        ("12,34,567.89", "1234567.89", None),
+        ("CHF 1'234.50", "1234.50", "CHF"),
     ],
 )
 def test_amounts_in_any_convention_become_decimal_strings(text, value, currency):
@@ -81,7 +84,8 @@ def test_amounts_in_any_convention_become_decimal_strings(text, value, currency)
 
 
 @pytest.mark.parametrize(
-    "text", ["14.50%", "01.05.14", "abc", "1,2,3", "12 34", "FORM 12", "EURO5", "12.50XYZ"]
+    "text",
+    ["14.50%", "01.05.14", "abc", "1,2,3", "12 34", "FORM 12", "EURO5", "12.50XYZ", "1,23,45"],
 )
 def test_malformed_amounts_are_invalid(text):
     assert parse_amount(text).error_code == "invalid_amount"
