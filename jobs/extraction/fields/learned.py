@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -77,6 +78,9 @@ class Decision:
 # --- contexts ------------------------------------------------------------------------------
 
 
+# Label words repeat across a document's candidates and a supplier's rules: each pair is
+# compared once per process (the comparisons run for every candidate against every rule).
+@functools.lru_cache(maxsize=4096)
 def _is_currency(token: str) -> bool:
     """A currency sign or code alone ("RM", "EUR"): it stands beside amounts of every label
     ("Total RM", "Change RM"), so it tells none of them apart."""
@@ -130,6 +134,7 @@ def context_of(locator: Locator, candidate: Candidate) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=65536)
 def same_word(a: str, b: str) -> bool:
     """Whether two label words are the same word, allowing for OCR misreading a letter or two
     ("inul"/"incl", "subiuial"/"subtotal"): one edit in four letters or more, two from seven

@@ -14,6 +14,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# The ways of writing "number" before one, as folded ("Nº" and "N.º" fold to "no", "n.o").
+_NUMBER_SIGNS = frozenset(["n°", "no", "nr", "nro", "n", "num", "nummer", "n.o", "n.°"])
+
+
 def fold_token(text: str) -> str:
     """A word as label matching compares it: folded, without edge punctuation.
 
@@ -21,8 +25,7 @@ def fold_token(text: str) -> str:
     "Invoice No", "Invoice #", "Facture N°" and "Fatura N.º" share one spelling in the lexicon.
     """
     token = fold(text).replace("º", "°").strip(_PUNCT_EDGES)
-    numero = {"n°", "no", "nr", "nro", "n", "num", "nummer", "n.o", "n.°"}
-    if token in numero or text.strip() == "#":
+    if token in _NUMBER_SIGNS or text.strip() == "#":
         return "no"
     return token
 
