@@ -150,7 +150,14 @@ def _numeric(text: str, *, dayfirst: bool) -> dt.date | None:
     return _make(year, month, day)
 
 
+# One dash standing alone joins two dates into a range ("July 1 - July 31, 2014"): its "1 - July
+# 31" is no date. A date written with dashes has two ("12 - Mar - 2018") or none standing alone.
+_RANGE_DASH = re.compile(r"\s[-–—]\s")
+
+
 def _written(text: str) -> dt.date | None:
+    if len(_RANGE_DASH.findall(text)) == 1:
+        return None
     tokens = []
     for token in re.split(r"[\s,./\-]+", fold(text)):
         # "25Mar" and "Mar2018" as OCR glues them; ordinals ("1st") stay whole.

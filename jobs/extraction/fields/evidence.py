@@ -21,7 +21,7 @@ from typing import Any
 
 from jobs.extraction.fields.layout import LabelMatch
 from jobs.extraction.fields.locate import Candidate, Locator
-from jobs.extraction.fields.text import fold_token
+from jobs.extraction.fields.text import fold_token, is_punctuation
 from jobs.extraction.types import Page
 
 # Words on a value's row, left of it, that say it is not the document's total.
@@ -328,6 +328,19 @@ def _numbered_row(locator: Locator, page: int, row_index: int) -> bool:
 _GLUED_NUMBER = re.compile(r"(?i)(?:nr|no|n°)[.:]?\d{3,}")
 
 
+def _number_follows(locator: Locator, label: LabelMatch) -> bool:
+    """Whether the document's number comes right after its label ("Rechnung 4711 vom ...",
+    "Invoice # 12"): a row that only names the document ("This invoice is for the billing
+    period July 1 - July 31") carries no number, and its dates are no invoice date's."""
+    if label.inline is not None:
+        return True
+    for word in locator.rows[label.page][label.row].words[label.end :]:
+        if is_punctuation(word.text) or fold_token(word.text) == "no":
+            continue
+        return any(c.isdigit() for c in word.text)
+    return False
+
+
 def _last_word_before(locator: Locator, candidate: Candidate, row_index: int) -> str:
     x0 = (candidate.box or (0, 0, 0, 0))[0]
     before = [w for w in locator.rows[candidate.page][row_index].words if w.box[2] <= x0 + 0.002]
@@ -369,7 +382,9 @@ def features(
         for m in locator.labels[p.number]
         if not set(m.keys) & set(keys)
     ]
-    number_rows = {(m.page, m.row) for m in locator.labels_for("invoice_number")}
+    number_rows = {
+        (m.page, m.row) for m in locator.labels_for("invoice_number") if _number_follows(locator, m)
+    }
     tendered, change = (
         (
             _row_amounts(

@@ -44,6 +44,14 @@ MORE_LEGAL_FORMS = frozenset(
         "nv",
         "ek",
         "mbh",
+        "lda",
+        "slu",
+        "kgaa",
+        "bvba",
+        "sprl",
+        "pty",
+        "kk",
+        "tbk",
     ]
 )
 TRADE_WORDS = frozenset(
@@ -255,6 +263,28 @@ def _tokens(text: str) -> list[str]:
     return [t for t in (fold_token(p) for p in re.split(r"[\s,/()]+", text)) if t]
 
 
+def _repeats(first: Sequence[Word], second: Sequence[Word]) -> bool:
+    key = re.sub(r"\W+", "", fold(_text(first)))
+    return len(key) >= 3 and key in re.sub(r"\W+", "", fold(_text(second)))
+
+
+def has_legal_form(text: str) -> bool:
+    """Whether a name carries a legal form ("GmbH", "B.V.", "S.r.l.", "Sdn Bhd") after a word of
+    its name. Two letters count only as written for a form, capitalised or dotted: "such as",
+    "de" and a Dutch postcode's letters ("1234 AB Utrecht") name no company."""
+    parts = [p for p in re.split(r"[\s,/()]+", text) if p.strip(".:;")]
+    for before, part in zip(parts, parts[1:], strict=False):
+        key = fold(part).replace(".", "").strip(":;")
+        if key not in LEGAL_FORMS and key not in MORE_LEGAL_FORMS:
+            continue
+        if before.isdigit():
+            continue
+        if len(key) <= 2 and part.islower() and "." not in part:
+            continue
+        return True
+    return False
+
+
 def _overlaps(a: Sequence[Word], b: Sequence[Word]) -> bool:
     return min(w.box[2] for w in [*a]) >= 0 and (
         min(max(w.box[2] for w in a), max(w.box[2] for w in b))
@@ -391,8 +421,13 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             candidates.append((_candidate(segment, page.number), index, False))
             if index + 1 < len(rows) and index < HEADER_ROWS:
                 below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
-                # A labelled line ("Handelsname: 9999") is no second line of a name.
-                if below and not any(w.text.endswith(":") for w in below[0]):
+                # A labelled line ("Handelsname: 9999") is no second line of a name, nor one
+                # that repeats it (a logo's "REWE" above "REWE Markt GmbH").
+                if (
+                    below
+                    and not any(w.text.endswith(":") for w in below[0])
+                    and not _repeats(segment, below[0])
+                ):
                     joined = [*segment, *below[0]]
                     candidates.append((_candidate(joined, page.number), index, True))
     for label in locator.labels_for("issuer"):
@@ -432,7 +467,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "y": min(w.box[1] for w in words),
             "x": min(w.box[0] for w in words),
             "height": min(3.0, height),
-            "legal": float(bool(set(tokens) & (LEGAL_FORMS | MORE_LEGAL_FORMS))),
+            "legal": float(has_legal_form(text)),
             "trade": float(bool(set(tokens) & TRADE_WORDS)),
             "title": float(bool(set(tokens) & TITLE_WORDS)),
             "address": float(bool(set(tokens) & ADDRESS_WORDS) or bool(_POSTCODE.search(text))),

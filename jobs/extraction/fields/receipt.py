@@ -28,13 +28,24 @@ def _largest_amount(locator: Locator) -> Candidate | None:
     return max(amounts, key=lambda c: float(c.value), default=None)
 
 
+_MERIDIEM = re.compile(r"(?i)^\s*([ap])\.?m\b")
+
+
 def _time(pages: Sequence[Page]) -> ExtractedField:
+    """The first time of day printed, on the 24-hour clock ("7:41 PM" is 19:41)."""
     for page in pages:
-        for word in page.words:
+        for index, word in enumerate(page.words):
             match = _TIME.search(word.text)
             if match:
                 hours, minutes, seconds = match.groups()
-                value = f"{int(hours):02d}:{minutes}" + (f":{seconds}" if seconds else "")
+                hour = int(hours)
+                after = word.text[match.end() :]
+                if not after.strip() and index + 1 < len(page.words):
+                    after = page.words[index + 1].text
+                meridiem = _MERIDIEM.match(after)
+                if meridiem and 1 <= hour <= 12:
+                    hour = hour % 12 + (12 if meridiem.group(1).lower() == "p" else 0)
+                value = f"{hour:02d}:{minutes}" + (f":{seconds}" if seconds else "")
                 return ExtractedField(
                     value=value,
                     raw=word.text,

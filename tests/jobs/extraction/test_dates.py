@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from jobs.extraction.fields.dates import compact_date, embedded_date, parse_date_text
+from jobs.extraction.fields.dates import DateError, compact_date, embedded_date, parse_date_text
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,11 @@ def test_a_us_receipt_with_a_date_that_reads_either_way_is_read_month_first():
         ],
     )
     assert result.fields["date"].value == "2024-11-02"
+
+
+def test_a_range_of_dates_gives_its_end_and_no_date_made_of_its_halves():
+    # "1 - July 31" reads as 1 July 2031 unless the dash between them is seen as a range's.
+    with pytest.raises(DateError):
+        parse_date_text("1 - July 31")
+    assert parse_date_text("July 31 , 2014") == dt.date(2014, 7, 31)
+    assert parse_date_text("12 - Mar - 2018") == dt.date(2018, 3, 12)

@@ -163,3 +163,34 @@ def test_a_one_line_sender_above_the_address_field_gives_the_name_without_its_ad
         row(0.22, (0.05, "Rechnung")),
     )
     assert extract_issuer(locator).value == "Müller Elektrotechnik GmbH"
+
+
+def test_a_dotted_legal_form_is_one_and_a_postcodes_letters_are_none():
+    from jobs.extraction.fields.issuer import has_legal_form
+
+    assert has_legal_form("Bakkerij de Vries B.V.")
+    assert has_legal_form("Ferramenta Rossi S.r.l.")
+    assert has_legal_form("Papelaria Tavares, Lda.")
+    assert not has_legal_form("Dorpsstraat 1, 1234 AB Utrecht")
+    assert not has_legal_form("as agreed, see the terms")
+    pages = [
+        page(
+            row(0.04, (0.05, "Bakkerij de Vries B.V.")),
+            row(0.06, (0.05, "Dorpsstraat 1, 1234 AB Utrecht")),
+            row(0.14, (0.55, "Factuurnummer:"), (0.75, "2024-0456")),
+        )
+    ]
+    assert extract_issuer(Locator(pages, {**INVOICE, **OTHER})).value == "Bakkerij de Vries B.V."
+
+
+def test_a_logo_line_above_the_name_that_repeats_it_is_not_joined_to_it():
+    pages = [
+        page(
+            row(0.03, (0.35, "REWE")),
+            row(0.05, (0.25, "REWE Markt GmbH")),
+            row(0.07, (0.25, "Hauptstr. 12, 50667 Köln")),
+        )
+    ]
+    names = {str(s.value) for s in scored_names(Locator(pages, {**INVOICE, **OTHER}))}
+    assert "REWE REWE Markt GmbH" not in names
+    assert {"REWE", "REWE Markt GmbH"} <= names

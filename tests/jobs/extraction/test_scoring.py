@@ -238,6 +238,20 @@ def test_a_date_after_a_number_and_a_preposition_glued_by_ocr_is_on_the_number_r
     assert scored["2019-11-13"]["number_row"] == 1
 
 
+def test_a_row_that_names_the_document_without_its_number_is_no_number_row():
+    pages = [
+        page(
+            row(0.10, (0.1, "Rechnung 4711 vom 15.11.2024")),
+            row(0.30, (0.1, "This invoice is for the billing period July 1 - July 31 , 2014")),
+        )
+    ]
+    scored = _scored(pages, "date", ["invoice_date"], {**INVOICE, **OTHER})
+    assert scored["2024-11-15"]["number_row"] == 1
+    assert scored["2014-07-31"]["number_row"] == 0
+    # Nor is half of the range a date of its own ("1 - July 31": 1 July 2031).
+    assert "2031-07-01" not in scored
+
+
 def test_a_value_labelled_once_among_its_occurrences_counts_as_labelled():
     pages = _receipt(
         row(0.20, (0.1, "Date:"), (0.5, "12/03/2018")),
