@@ -193,7 +193,7 @@ def test_the_reasons_for_review_are_named_on_the_document(
 ):
     document = complete_document(service)
     body = reviewer_client.get(detail_url(document)).content.decode()
-    assert "Total: 55% confidence, under 80%." in body
+    assert "Total: 55% confidence, under 90%." in body
     assert "(low_confidence)" in body
 
 
