@@ -463,7 +463,8 @@ def features(
             f["rank"] = (
                 (numeric.index(value) / max(1, len(numeric) - 1)) if value in numeric else 1.0
             )
-            f["integer"] = float(not re.search(r"\d[.,]\d{1,2}\b", candidate.raw))
+            # Cents printed (a point OCR misread as "-" or ":" included: "28-90").
+            f["integer"] = float(not re.search(r"\d[.,:-]\d{1,2}\b", candidate.raw))
             f["currency_mark"] = float(bool(candidate.parsed and candidate.parsed.currency))
             f["sum_of_two"] = float(_sum_of_two(value, numeric))
             f["cash_minus_change"] = float(_difference(value, numeric))

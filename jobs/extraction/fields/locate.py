@@ -12,6 +12,7 @@ of the value's words, so a well-placed value read badly by OCR still lands in re
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -205,6 +206,8 @@ class Locator:
             gap = max(0.0, word.box[0] - label.box[2])
             position = max(0.2, 1.0 - 0.1 * skipped - 0.8 * max(0.0, gap - 0.08))
             candidate = self._value_at(words, index, field_type, match)
+            if candidate is None and field_type == "amount":
+                candidate = _misread_point(word, match)
             if candidate is not None:
                 parsed, span = candidate
                 out.append(self._candidate(label, weight * position, span, parsed))
@@ -326,6 +329,22 @@ class Locator:
                     out.append(candidate)
                     index += len(span)
         return out
+
+
+# OCR reads a receipt's decimal point as a dash or a colon ("TOTAL 28-90", "CASH 28:90").
+_MISREAD_POINT = re.compile(r"(\d{1,6})[-:](\d{2})")
+
+
+def _misread_point(word: Word, match: Matcher) -> tuple[Parsed, list[Word]] | None:
+    """An amount whose point OCR misread, read only where an amount's label points at it (a
+    time, "20:18", or a code, "12-34", stand anywhere): less sure than one printed well."""
+    found = _MISREAD_POINT.fullmatch(word.text)
+    if found is None:
+        return None
+    parsed = match(f"{found.group(1)}.{found.group(2)}")
+    if not parsed.ok:
+        return None
+    return dataclasses.replace(parsed, score=parsed.score * 0.8), [word]
 
 
 def _amounts_in(words: Sequence[Word]) -> int:

@@ -296,3 +296,18 @@ def test_amounts_that_differ_are_rivals_and_a_name_read_twice_is_one_answer():
     assert not scoring.is_rival("ACME GmbH", "ACME GmbH Berlin")
     assert not scoring.is_rival("MR D.I.Y. (JOHOR) SDN BHD (CO.REG", "tan MR D.I.Y. (JOHOR) SDN")
     assert scoring.is_rival("PERNIAGAAN ZHENG HUI", "GOGIANT ENGINEERING (M) SDN BHD")
+
+
+def test_an_amount_whose_point_ocr_read_as_a_dash_is_read_beside_a_total_label_only():
+    pages = _receipt(
+        row(0.10, (0.1, "TIME:"), (0.3, "20:18")),
+        row(0.40, (0.1, "SUB-TOTAL"), (0.7, "27.27")),
+        row(0.42, (0.1, "GST"), (0.7, "1.64")),
+        row(0.44, (0.1, "ROUNDING"), (0.7, "-0.01")),
+        row(0.46, (0.1, "TOTAL"), (0.7, "28-90")),
+        row(0.48, (0.1, "CASH"), (0.7, "28:90")),
+    )
+    scored = _scored(pages, "total", ["total"])
+    assert "20.18" not in scored
+    assert scored["28.90"]["integer"] == 0
+    assert extract_receipt(pages)["total"].value == "28.90"
