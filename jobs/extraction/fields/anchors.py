@@ -152,7 +152,14 @@ OTHER: Lexicon = {
         "|no de facture associee|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
         "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"
         "|leveringsdatum|data di consegna|data consegna|fecha de entrega|fecha de servicio"
-        "|periodo de facturacion|data de entrega|periodo de faturacao|fatura relacionada",
+        "|periodo de facturacion|data de entrega|periodo de faturacao|fatura relacionada"
+        # The customer's order, a delivery note or a quote the invoice refers to.
+        "|purchase order|purchase order no|po number|po no|your order|your order no"
+        "|order reference|bestellung|bestellung no|ihre bestellung|bestell-nr|bestellnr"
+        "|auftrag|auftrags-nr|auftragsnr|lieferschein|lieferschein-nr|lieferscheinnummer"
+        "|delivery note|angebot|angebotsnummer|commande|votre commande|commande no"
+        "|bon de commande|bon de livraison|devis|bestelling|uw bestelling|ordine"
+        "|vostro ordine|pedido no|su pedido|presupuesto|orcamento",
     )
 }
 

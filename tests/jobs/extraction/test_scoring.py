@@ -311,3 +311,20 @@ def test_an_amount_whose_point_ocr_read_as_a_dash_is_read_beside_a_total_label_o
     assert "20.18" not in scored
     assert scored["28.90"]["integer"] == 0
     assert extract_receipt(pages)["total"].value == "28.90"
+
+
+def test_the_customers_order_number_on_the_invoices_title_row_is_not_the_invoice_number():
+    from jobs.extraction.fields.api import extract_fields
+
+    pages = [
+        page(
+            row(0.04, (0.55, "Schreinerei Holz & Form GmbH")),
+            row(0.22, (0.55, "Rechnungsnummer:"), (0.75, "RE-1001")),
+            row(0.24, (0.55, "Rechnungsdatum:"), (0.75, "15.06.2025")),
+            row(0.35, (0.05, "Rechnung gemäß Bestellung Nr. 2025-471331 vom 01.06.2025")),
+            row(0.64, (0.55, "Rechnungsbetrag"), (0.80, "1.428,00 €")),
+        )
+    ]
+    scored = _scored(pages, "invoice_number", ["invoice_number"], {**INVOICE, **OTHER})
+    assert scored["2025-471331"]["other_right"] > 0
+    assert extract_fields("invoice", pages).fields["invoice_number"].value == "RE-1001"
