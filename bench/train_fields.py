@@ -105,6 +105,16 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 4.0, iterations: int = 30) -> 
     return w
 
 
+def fit_increasing(x: np.ndarray, y: np.ndarray, l2: float = 4.0) -> np.ndarray:
+    """:func:`fit` with no weight but the bias (column 0) below zero: the confidence of a
+    decision must not fall as the winner's share or its own probability rises. A negative
+    weight (an input that adds nothing once the others are known, fitted on few wrong
+    decisions) is set to zero."""
+    w = fit(x, y, l2=l2)
+    w[1:] = np.maximum(w[1:], 0.0)
+    return w
+
+
 def isotonic(xs: list[float], ys: list[int], *, min_count: int = 25) -> dict[str, list[float]]:
     """Pool-adjacent-violators on (score, right) with blocks of at least ``min_count``
     documents, each block's rate with a Laplace prior ((right + 1) / (n + 2)): a small block
@@ -273,10 +283,10 @@ def main() -> int:
             inside = folds_of == fold
             if not inside.any() or (~inside).sum() == 0:
                 continue
-            fw = fit(sx[~inside], sy[~inside], l2=args.stack_l2)
+            fw = fit_increasing(sx[~inside], sy[~inside], l2=args.stack_l2)
             for i in np.flatnonzero(inside):
                 held_scores[i] = float(1 / (1 + np.exp(-np.clip(sx[i] @ fw, -30, 30))))
-        sw = fit(sx, sy, l2=args.stack_l2)
+        sw = fit_increasing(sx, sy, l2=args.stack_l2)
         stack = dict(zip(stack_names, [round(v, 4) for v in sw.tolist()], strict=True))
         table = isotonic(held_scores, held_right)
         # Receipts and invoices are scored by one model but are not equally easy: each kind

@@ -153,6 +153,9 @@ OTHER: Lexicon = {
         "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"
         "|leveringsdatum|data di consegna|data consegna|fecha de entrega|fecha de servicio"
         "|periodo de facturacion|data de entrega|periodo de faturacao|fatura relacionada"
+        "|date debut|date fin|start date|end date|period start|period end|billing period"
+        "|leistungsbeginn|leistungsende|fecha inicio|fecha fin|fecha de inicio|data inizio"
+        "|data fine|data de inicio|data de fim|startdatum|einddatum"
         # The customer's order, a delivery note or a quote the invoice refers to.
         "|purchase order|purchase order no|po number|po no|your order|your order no"
         "|order reference|bestellung|bestellung no|ihre bestellung|bestell-nr|bestellnr"

@@ -328,3 +328,18 @@ def test_the_customers_order_number_on_the_invoices_title_row_is_not_the_invoice
     scored = _scored(pages, "invoice_number", ["invoice_number"], {**INVOICE, **OTHER})
     assert scored["2025-471331"]["other_right"] > 0
     assert extract_fields("invoice", pages).fields["invoice_number"].value == "RE-1001"
+
+
+def test_the_start_and_end_of_a_service_period_are_labelled_as_something_else():
+    pages = [
+        page(
+            row(0.05, (0.55, "FACTURE N° : F20220027")),
+            row(0.07, (0.55, "Date :"), (0.65, "31/01/2022")),
+            row(0.50, (0.05, "Date début :"), (0.20, "01/01/2022")),
+            row(0.52, (0.05, "Start date:"), (0.20, "01/01/2022")),
+        )
+    ]
+    scored = _scored(pages, "date", ["invoice_date"], {**INVOICE, **OTHER})
+    assert scored["2022-01-01"]["label_right"] == 0
+    assert scored["2022-01-01"]["other_right"] > 0
+    assert scored["2022-01-31"]["label_right"] > 0
