@@ -30,6 +30,7 @@ INVOICE_FIELDS: dict[str, str] = {
 }
 # The amounts tied by net + tax = total, in that order: total, net, tax.
 AMOUNT_FIELDS = ("total_amount", "net_amount", "tax_amount")
+_ADDRESS_AFTER_NAME = re.compile(r",\s*(?=\d)")
 _ATTENTION = re.compile(r"^(attn|attention|z\.?\s?hd\.?|a l'attention de|t\.a\.v\.?)\s*:?\s*", re.I)
 
 
@@ -140,6 +141,9 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     assert isinstance(customer, ExtractedField)
     if isinstance(customer.value, str):
         customer.value = _ATTENTION.sub("", customer.value).strip() or customer.value
+        # A one-line "Sold to" block: the name ends where its address begins ("Harbor Cafe,
+        # 12 Pier St, Portland").
+        customer.value = _ADDRESS_AFTER_NAME.split(customer.value, maxsplit=1)[0]
     reconcile_amounts(locator, fields)
     fields["issuer"] = extract_issuer(
         locator, customer=customer.value if isinstance(customer.value, str) else None

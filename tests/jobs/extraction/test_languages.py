@@ -142,3 +142,14 @@ def test_an_indian_invoice_with_amounts_grouped_in_lakhs():
     assert str(values["net_amount"]) == "100000.00"
     assert values["currency"] == "INR"
     assert values["invoice_number"] == "INV/2024/0012"
+
+
+def test_a_one_line_sold_to_block_gives_the_customer_without_the_address():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Pinewood Supplies Inc.")),
+        row(0.14, (0.55, "Invoice:"), (0.75, "100482")),
+        row(0.24, (0.05, "Sold to: Harbor Cafe, 12 Pier St, Portland, OR 97201")),
+        row(0.64, (0.55, "Total due"), (0.80, "$500.00")),
+    )
+    assert values["customer_name"] == "Harbor Cafe"
