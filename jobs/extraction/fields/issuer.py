@@ -228,6 +228,14 @@ COURTESY_WORDS = frozenset(
 # Words that go with a title without naming anyone: "N°", "No.", "Nr", "de", "of".
 TITLE_FILLERS = frozenset(["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und"])
 # A software or copyright line ("(c) 2022", "© DWC", "Stylesheet-Version") is boilerplate.
+# A receipt's closing line names no one, even when it is all the photo kept of the top: "Thank
+# You. Please come again.", "Goods sold are not returnable", "TQ for shopping with ...".
+CLOSING = re.compile(
+    r"\b(thank\s*(s|you)|please\s+come|come\s+again|visit\s+us|goods\s+sold|not\s+returnable"
+    r"|non[-\s]?refundable|not\s+refundable|tq\s*for|terima\s+kasih|vielen\s+dank|merci\s+de"
+    r"|gracias\s+por|obrigado|grazie)\b",
+    re.I,
+)
 COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\bstylesheet\b|\bversion\b", re.I)
 _POSTCODE = re.compile(r"\b\d{4,6}\b")
 # A gap this wide (page widths) between two words separates two columns.
@@ -501,7 +509,9 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
 def extract_issuer(
     locator: Locator, *, receipt: bool = False, customer: str | None = None
 ) -> ExtractedField:
-    scored = scored_names(locator, receipt=receipt)
+    # Closing lines stay among the candidates the model is trained on (they teach it what a
+    # name is not) but are never chosen.
+    scored = [s for s in scored_names(locator, receipt=receipt) if not CLOSING.search(str(s.value))]
     if customer:
         customer_key = re.sub(r"\W+", "", fold(customer))
         for item in scored:

@@ -194,3 +194,16 @@ def test_a_logo_line_above_the_name_that_repeats_it_is_not_joined_to_it():
     names = {str(s.value) for s in scored_names(Locator(pages, {**INVOICE, **OTHER}))}
     assert "REWE REWE Markt GmbH" not in names
     assert {"REWE", "REWE Markt GmbH"} <= names
+
+
+def test_a_closing_line_is_never_the_merchant_even_when_nothing_better_is_left():
+    pages = [
+        page(
+            row(0.05, (0.2, "Thank You. Please come again.")),
+            row(0.07, (0.2, "GOODS SOLD ARE NOT RETURNABLE")),
+            row(0.40, (0.1, "TOTAL"), (0.6, "12.00")),
+            source="ocr",
+        )
+    ]
+    merchant = extract_issuer(Locator(pages, {**INVOICE, **OTHER}), receipt=True)
+    assert merchant.value not in {"Thank You. Please come again.", "GOODS SOLD ARE NOT RETURNABLE"}
