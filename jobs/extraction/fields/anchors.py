@@ -11,6 +11,8 @@ Labels under :data:`OTHER` are not extracted but stop a value search: the words 
 
 from __future__ import annotations
 
+import re
+
 Lexicon = dict[str, list[tuple[str, float]]]
 
 
@@ -219,3 +221,13 @@ PAYMENT_METHODS: dict[str, str] = {
     "domiciliacion": "direct_debit",
     "debito direto": "direct_debit",
 }
+
+
+# A word of an address line ending in a street word, alone or in a compound ("Hauptstraße",
+# "Bahnhofstr.", "Kerkstraat", "Lindenweg", "Jln", "Via"), in the lexicon's languages and on
+# receipts.
+STREET_WORD = re.compile(
+    r"(?i)(str(asse|aße|\.)?|straat|weg|laan|plein|gasse|platz|allee|street|road|rd\."
+    r"|avenue|lane|rue|calle|avenida|rua|jalan|jln\.?|^jl\.?|^lorong|^via|^viale|^piazza"
+    r"|^corso|^boulevard|^bd\.?|^chemin|^ulica|^ul\.)$"
+)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.layout import LabelMatch
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.text import fold_token, is_punctuation
@@ -234,13 +235,6 @@ def _row_of(locator: Locator, candidate: Candidate) -> int:
     return -1
 
 
-# A street word ending a word of an address line, in the lexicon's languages and on receipts.
-_STREET = re.compile(
-    r"(?i)(str(asse|aße|\.)?|straat|weg|laan|plein|gasse|platz|allee|street|road|rd\."
-    r"|avenue|lane|rue|calle|avenida|rua|jalan|jln\.?)$"
-)
-
-
 def is_postcode(locator: Locator, candidate: Candidate) -> bool:
     """Whether a number is the postcode of an address line, not a reference: four or five
     digits after a country code ("DE 80333") or after a house number on a street's line,
@@ -259,7 +253,7 @@ def is_postcode(locator: Locator, candidate: Candidate) -> bool:
         return False
     if re.fullmatch(r"[A-Z]{1,2}-?", before):
         return True
-    return before.endswith(",") and any(_STREET.search(w.text) for w in words[:index])
+    return before.endswith(",") and any(STREET_WORD.search(w.text) for w in words[:index])
 
 
 def _page(locator: Locator, number: int) -> Page:

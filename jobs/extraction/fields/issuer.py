@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.currency import ISO_CODES
 from jobs.extraction.fields.layout import Row
 from jobs.extraction.fields.locate import Candidate, Locator
@@ -478,7 +479,11 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "legal": float(has_legal_form(text)),
             "trade": float(bool(set(tokens) & TRADE_WORDS)),
             "title": float(bool(set(tokens) & TITLE_WORDS)),
-            "address": float(bool(set(tokens) & ADDRESS_WORDS) or bool(_POSTCODE.search(text))),
+            "address": float(
+                bool(set(tokens) & ADDRESS_WORDS)
+                or any(STREET_WORD.search(w.text) for w in words)
+                or bool(_POSTCODE.search(text))
+            ),
             "contact": float(bool(CONTACT.search(text))),
             "copyright": float(bool(COPYRIGHT.search(text))),
             "courtesy": float(bool(set(tokens) & COURTESY_WORDS)),

@@ -207,3 +207,20 @@ def test_a_closing_line_is_never_the_merchant_even_when_nothing_better_is_left()
     ]
     merchant = extract_issuer(Locator(pages, {**INVOICE, **OTHER}), receipt=True)
     assert merchant.value not in {"Thank You. Please come again.", "GOODS SOLD ARE NOT RETURNABLE"}
+
+
+def test_a_street_in_a_compound_word_marks_an_address_line():
+    pages = [
+        page(
+            row(0.04, (0.05, "Nordlicht Software GmbH")),
+            row(0.06, (0.05, "Bahnhofstr. 3")),
+            row(0.08, (0.05, "Kerkstraat 4")),
+        )
+    ]
+    features = {
+        str(s.value): s.features for s in scored_names(Locator(pages, {**INVOICE, **OTHER}))
+    }
+    # The house number is trimmed off as a name's trailing number would be.
+    assert features["Bahnhofstr."]["address"] == 1
+    assert features["Kerkstraat"]["address"] == 1
+    assert features["Nordlicht Software GmbH"]["address"] == 0
