@@ -174,6 +174,15 @@ _STRONG_SIGNS: dict[str, str] = {
     "₺": "TRY",
 }
 _WEAK_SIGNS: dict[str, str] = {"$": "USD", "¥": "JPY"}
+
+
+def is_weak_sign(raw: str) -> bool:
+    """Whether an amount's currency is written only as a sign several currencies share
+    ("$330.00", "¥100,000"), not as a code or a sign of its own ("S$ 2,150.00", "330 EUR")."""
+    mark = re.sub(r"[\d\s.,'\-+*()]", "", raw)
+    return mark in _WEAK_SIGNS
+
+
 _WORD_SIGNS: dict[str, str] = {"rm": "MYR", "rs": "INR", "rs.": "INR", "sfr.": "CHF", "chf": "CHF"}
 _DOLLAR_COUNTRIES: dict[str, str] = {
     "AU": "AUD",

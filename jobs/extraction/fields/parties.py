@@ -288,14 +288,20 @@ def find_currency(
     """The currency all the evidence on the document points to (see
     :func:`jobs.extraction.fields.currency.currency_evidence`), with a confidence that grows
     with the weight of the evidence and shrinks with a rival currency's."""
-    from jobs.extraction.fields.currency import currency_evidence
+    from jobs.extraction.fields.currency import currency_evidence, is_weak_sign
 
     words = [(w.text, w.confidence) for page in pages for w in page.words]
     text = "\n".join(page.text for page in pages)
     scores = currency_evidence(words, text, list(countries))
-    # A currency written on the chosen amounts themselves weighs double.
+    # A currency written on the chosen amounts themselves weighs double, unless it is only a
+    # "$" or "¥" that several currencies share (its words already count, for little).
     for candidate in amounts:
-        if candidate is not None and candidate.parsed is not None and candidate.parsed.currency:
+        if (
+            candidate is not None
+            and candidate.parsed is not None
+            and candidate.parsed.currency
+            and not is_weak_sign(candidate.raw)
+        ):
             scores[candidate.parsed.currency] = scores.get(candidate.parsed.currency, 0) + 3.0
     if not scores:
         return ExtractedField()

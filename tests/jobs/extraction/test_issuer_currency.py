@@ -224,3 +224,22 @@ def test_a_street_in_a_compound_word_marks_an_address_line():
     assert features["Bahnhofstr."]["address"] == 1
     assert features["Kerkstraat"]["address"] == 1
     assert features["Nordlicht Software GmbH"]["address"] == 0
+
+
+def test_a_dollar_sign_on_the_total_itself_still_leaves_the_currency_unsure():
+    from jobs.extraction.fields.api import extract_fields
+
+    def currency(total: str):
+        pages = [
+            page(
+                row(0.04, (0.05, "Koala Cleaning Pty Ltd")),
+                row(0.12, (0.60, "Invoice #"), (0.75, "00318")),
+                row(0.60, (0.55, "Total inc. GST"), (0.80, total)),
+            )
+        ]
+        return extract_fields("invoice", pages).fields["currency"]
+
+    # "$" is the sign of a dozen dollars: an Australian invoice is not sure to be in USD.
+    dollar, singapore = currency("$330.00"), currency("S$ 330.00")
+    assert dollar.confidence < 0.7
+    assert singapore.value == "SGD" and singapore.confidence > dollar.confidence
