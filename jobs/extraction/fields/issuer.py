@@ -24,7 +24,7 @@ from jobs.extraction.fields.layout import Row
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
 from jobs.extraction.fields.normalize import Parsed, parse_vat_id
-from jobs.extraction.fields.parties import LEGAL_FORMS, domain_brands, find_issuer
+from jobs.extraction.fields.parties import LEGAL_FORMS, domain_brands, find_issuer, legal_key
 from jobs.extraction.fields.scoring import Scored, choose
 from jobs.extraction.fields.text import fold, fold_token
 from jobs.extraction.types import Word
@@ -268,22 +268,31 @@ def _text(words: Sequence[Word]) -> str:
     return " ".join(w.text for w in words).strip(" ,;:-|")
 
 
+# Where a name's text splits into its words.
+_WORD_SPLIT = re.compile(r"[\s,/()]+")
+
+
 def _tokens(text: str) -> list[str]:
-    return [t for t in (fold_token(p) for p in re.split(r"[\s,/()]+", text)) if t]
+    return [t for t in (fold_token(p) for p in _WORD_SPLIT.split(text)) if t]
+
+
+def _key(text: str) -> str:
+    """A name as names are compared: folded, letters and digits only."""
+    return re.sub(r"\W+", "", fold(text))
 
 
 def _repeats(first: Sequence[Word], second: Sequence[Word]) -> bool:
-    key = re.sub(r"\W+", "", fold(_text(first)))
-    return len(key) >= 3 and key in re.sub(r"\W+", "", fold(_text(second)))
+    key = _key(_text(first))
+    return len(key) >= 3 and key in _key(_text(second))
 
 
 def has_legal_form(text: str) -> bool:
     """Whether a name carries a legal form ("GmbH", "B.V.", "S.r.l.", "Sdn Bhd") after a word of
     its name. Two letters count only as written for a form, capitalised or dotted: "such as",
     "de" and a Dutch postcode's letters ("1234 AB Utrecht") name no company."""
-    parts = [p for p in re.split(r"[\s,/()]+", text) if p.strip(".:;")]
+    parts = [p for p in _WORD_SPLIT.split(text) if p.strip(".:;")]
     for before, part in zip(parts, parts[1:], strict=False):
-        key = fold(part).replace(".", "").strip(":;")
+        key = legal_key(part)
         if key not in LEGAL_FORMS and key not in MORE_LEGAL_FORMS:
             continue
         if before.isdigit():
@@ -422,7 +431,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
     brands = [b for b, n in domain_brands(text_all).most_common() if n >= 2]
     folded_all = fold(text_all)
     heuristic = find_issuer(locator)
-    heuristic_key = re.sub(r"\W+", "", fold(str(heuristic.value or "")))
+    heuristic_key = _key(str(heuristic.value or ""))
     candidates: list[tuple[Candidate, int, bool]] = []
     for index, row in enumerate(rows[: HEADER_ROWS * 3]):
         segments = _segments(row)
@@ -448,7 +457,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
     seen: set[str] = set()
     for candidate, index, joined in candidates:
         text = str(candidate.value)
-        key = re.sub(r"\W+", "", fold(text))
+        key = _key(text)
         if len(key) < 2 or (key, joined) in seen:
             continue
         seen.add((key, joined))  # type: ignore[arg-type]
@@ -518,9 +527,9 @@ def extract_issuer(
     # name is not) but are never chosen.
     scored = [s for s in scored_names(locator, receipt=receipt) if not CLOSING.search(str(s.value))]
     if customer:
-        customer_key = re.sub(r"\W+", "", fold(customer))
+        customer_key = _key(customer)
         for item in scored:
-            key = re.sub(r"\W+", "", fold(str(item.value)))
+            key = _key(str(item.value))
             if customer_key and (customer_key in key or key in customer_key):
                 item.features["is_customer"] = 1.0
     source = locator.pages[0].source if locator.pages else None

@@ -94,7 +94,7 @@ _HOST = re.compile(
 )
 
 
-def _legal_key(word: str) -> str:
+def legal_key(word: str) -> str:
     return fold(word).replace(".", "").strip(",;:()")
 
 
@@ -118,11 +118,11 @@ def legal_names(pages: Sequence[Page], rows: dict[int, list[Row]]) -> list[NameH
             words = row.words
             index = 0
             while index < len(words):
-                if _legal_key(words[index].text) not in LEGAL_FORMS:
+                if legal_key(words[index].text) not in LEGAL_FORMS:
                     index += 1
                     continue
                 end = index + 1
-                while end < len(words) and _legal_key(words[end].text) in LEGAL_FORMS:
+                while end < len(words) and legal_key(words[end].text) in LEGAL_FORMS:
                     end += 1
                 start = index
                 while (
@@ -131,7 +131,7 @@ def legal_names(pages: Sequence[Page], rows: dict[int, list[Row]]) -> list[NameH
                     and _is_name_word(words[start - 1].text)
                     and not words[start - 1].text.endswith(":")
                     and words[start].box[0] - words[start - 1].box[2] <= MAX_WORD_GAP
-                    and _legal_key(words[start - 1].text) not in LEGAL_FORMS
+                    and legal_key(words[start - 1].text) not in LEGAL_FORMS
                 ):
                     start -= 1
                 if start < index:
