@@ -68,8 +68,8 @@ def is_blank(image: Image.Image, *, min_contrast: int = 32) -> bool:
 def skew_angle(image: Image.Image, *, max_degrees: float = 6.0, step: float = 0.25) -> float:
     """The small rotation (degrees, counter-clockwise positive) that levels the text lines.
 
-    Projection profile: on a reduced, inverted greyscale copy, the rows' ink sums vary most
-    when the lines are horizontal. Coarse search first, then refined around the best angle.
+    Projection profile: on a reduced greyscale copy, the rows' ink sums vary most when the
+    lines are horizontal. Coarse search first, then refined around the best angle.
     """
     import numpy as np
 
@@ -80,10 +80,20 @@ def skew_angle(image: Image.Image, *, max_degrees: float = 6.0, step: float = 0.
             (max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
             Image.Resampling.BILINEAR,
         )
-    ink = 255 - np.asarray(gray, dtype=np.float32)
+    if min(gray.size) < 8:
+        return 0.0
+    # Ink is what is darker than its surroundings (the greyscale below its local maximum), not
+    # what is dark: a receipt photographed on a dark table would otherwise be levelled by the
+    # table's edges, not its text lines.
+    level = np.asarray(gray, dtype=np.float32)
+    height, width = level.shape
+    padded = np.pad(level, 3, mode="edge")
+    across = np.max([padded[:, i : i + width] for i in range(7)], axis=0)
+    paper = np.max([across[i : i + height, :] for i in range(7)], axis=0)  # 7 x 7 maximum
+    ink = paper - level
     if ink.size == 0 or float(ink.max()) < 32:
         return 0.0
-    threshold = float(ink.mean() + ink.std())
+    threshold = max(float(ink.mean() + ink.std()), 16.0)
     mask = Image.fromarray(((ink > threshold) * 255).astype("uint8"))
 
     def score(angle: float) -> float:

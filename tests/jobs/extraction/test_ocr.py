@@ -79,6 +79,16 @@ def test_a_skewed_scan_is_straightened_before_reading(sample):
     assert any("4711" in line and "Invoice" in line for line in lines)
 
 
+def test_a_receipt_photographed_on_a_dark_table_is_levelled_by_its_text_not_the_table(sample):
+    from PIL import Image
+
+    paper = Image.open(sample).convert("RGB")
+    turned = paper.rotate(2.5, expand=True, fillcolor=(90, 90, 90))
+    photo = Image.new("RGB", (turned.width + 120, turned.height + 120), (90, 90, 90))
+    photo.paste(turned, (60, 60))
+    assert abs(ocr.skew_angle(photo) + 2.5) <= 0.75
+
+
 def test_tesseract_remains_available_with_german_data(sample):
     from PIL import Image
 
