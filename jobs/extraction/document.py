@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,8 @@ class Limits:
     preview_max_side: int = 2000
     # Read text inside the images of text-layer pages (logos, letterheads, pasted scans).
     ocr_images: bool = True
+    # Reuse what was read in an image with the same pixels (see _REGION_WORDS).
+    reuse_image_text: bool = True
 
 
 def count_pages(path: Path, *, content_type: str) -> int:
@@ -153,7 +157,7 @@ def _with_image_text(page: pdf.pdfium.PdfPage, layer: Page, limits: Limits) -> P
         h = max(image.height + 2 * pad, 64)
         padded = Image.new("RGB", (w, h), "white")
         padded.paste(image.convert("RGB"), (pad, pad))
-        for word in ocr.read_words(padded, lang=limits.lang, engine=limits.ocr_engine):
+        for word in _region_words(padded, limits):
             bx0, by0, bx1, by1 = word.box
             # From the padded crop's 0..1 to the region, then to the page.
             rx0 = (bx0 * w - pad) / image.width
@@ -174,6 +178,31 @@ def _with_image_text(page: pdf.pdfium.PdfPage, layer: Page, limits: Limits) -> P
     layer.words = words
     layer.text = text.strip()
     return layer
+
+
+# What OCR read in the images of text pages, by their pixels, in this process (a long-lived
+# extraction child serves many jobs): a supplier prints the same logo on every invoice, and
+# reading it costs several times the rest of a text page. Only the pixels decide, so a hit
+# gives exactly what reading the image again would.
+_REGION_WORDS: OrderedDict[str, list[Word]] = OrderedDict()
+REGION_CACHE_SIZE = 256
+
+
+def _region_words(image: Image.Image, limits: Limits) -> list[Word]:
+    if not limits.reuse_image_text:
+        return ocr.read_words(image, lang=limits.lang, engine=limits.ocr_engine)
+    digest = hashlib.sha256(image.tobytes())
+    digest.update(f"{image.size}|{limits.lang}|{limits.ocr_engine}".encode())
+    key = digest.hexdigest()
+    words = _REGION_WORDS.get(key)
+    if words is not None:
+        _REGION_WORDS.move_to_end(key)
+        return words
+    words = ocr.read_words(image, lang=limits.lang, engine=limits.ocr_engine)
+    _REGION_WORDS[key] = words
+    if len(_REGION_WORDS) > REGION_CACHE_SIZE:
+        _REGION_WORDS.popitem(last=False)
+    return words
 
 
 def _on_a_word(box: tuple[float, float, float, float], words: list[Word]) -> bool:

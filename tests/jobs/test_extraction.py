@@ -106,6 +106,25 @@ def test_a_small_logo_on_a_text_layer_page_is_read_at_its_own_size(tmp_path):
     assert word.box[3] < 21 / 297
 
 
+def test_a_logo_seen_before_in_the_same_process_is_not_read_again(tmp_path):
+    from jobs.extraction import document
+
+    def pages(body: str, **limits: object) -> list[str]:
+        path = tmp_path / f"{body}.pdf"
+        path.write_bytes(documents.letterhead_pdf(["Nordwind Handels GmbH"], [body]))
+        found = document.extract_pages(path, content_type=PDF, limits=Limits(**limits))
+        return [w.text for p in found if not isinstance(p, int) for w in p.words]
+
+    document._REGION_WORDS.clear()
+    first = pages("Invoice number 7781")
+    assert len(document._REGION_WORDS) == 1
+    second = pages("Invoice number 7782")
+    # The second invoice's logo has the same pixels: one entry, the same words.
+    assert len(document._REGION_WORDS) == 1
+    assert first[:3] == second[:3] == ["Nordwind", "Handels", "GmbH"]
+    assert pages("Invoice number 7783", reuse_image_text=False)[:3] == first[:3]
+
+
 def test_image_only_pdf_is_read_through_ocr(tmp_path):
     pages = extract(tmp_path, documents.scanned_pdf(["INVOICE NUMBER INV-555", "TOTAL 42.00"]))
     assert len(pages) == 1

@@ -1,5 +1,5 @@
-"""Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish and
-Portuguese name their fields.
+"""Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish,
+Portuguese, Swedish, Danish, Norwegian, Polish and Czech name their fields.
 
 Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
 "Grand Total" names the payable total for sure, a bare "Total" may head any column. Phrases are
@@ -31,11 +31,14 @@ INVOICE: Lexicon = {
         "|rechnungs no|numero de facture|no de facture|no facture|facture no|factuurnummer"
         "|factuurnr|factuur no|numero fattura|numero della fattura|fattura no|no fattura"
         "|numero de factura|no de factura|factura no|no factura|factura numero|num. factura"
-        "|numero da fatura|no da fatura|fatura no|no fatura|fatura numero|numero do documento",
+        "|numero da fatura|no da fatura|fatura no|no fatura|fatura numero|numero do documento"
+        "|fakturanummer|fakturanr|faktura no|fakturanummer|numer faktury|no faktury"
+        "|faktura vat no|cislo faktury|faktura c|danovy doklad c|doklad c|cislo dokladu",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
-        "|factura rectificativa|numero de documento",
+        "|factura rectificativa|numero de documento|faktura|kreditnota|faktura korygujaca"
+        "|dobropis",
         "invoice",
     ),
     "invoice_date": _weighted(
@@ -44,9 +47,10 @@ INVOICE: Lexicon = {
         "|date de facturation|date facture|date d'emission|factuurdatum|datum factuur"
         "|data fattura|data della fattura|data di emissione|data documento"
         "|fecha de factura|fecha factura|fecha de emision|fecha de expedicion"
-        "|data da fatura|data de emissao|data emissao|data do documento",
-        "issued on|belegdatum|date d'edition|fecha del documento",
-        "date|datum|data|dated|fecha",
+        "|data da fatura|data de emissao|data emissao|data do documento|fakturadatum"
+        "|fakturadato|data wystawienia|data faktury|datum vystaveni|datum faktury",
+        "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato",
+        "date|datum|data|dated|fecha|dato",
     ),
     "due_date": _weighted(
         "due date|payment due|payment due date|date due|due on|pay by|faellig am|fallig am"
@@ -54,7 +58,9 @@ INVOICE: Lexicon = {
         "|date limite de paiement|date limite de paiement le|a payer avant le|vervaldatum"
         "|uiterste betaaldatum|te betalen voor|data di scadenza|data scadenza|scadenza"
         "|fecha de vencimiento|vencimiento|fecha de pago|data de vencimento"
-        "|data limite de pagamento",
+        "|data limite de pagamento|forfallodatum|forfallodag|sista betalningsdag|forfaldsdato"
+        "|betalingsfrist|forfallsdato|termin płatności|termin platnosci|datum splatnosti"
+        "|splatnost",
     ),
     "total_amount": _weighted(
         "grand total|total amount|total amount due|amount due|balance due|total due"
@@ -64,10 +70,15 @@ INVOICE: Lexicon = {
         "|gesamtbetrag brutto|total ttc|montant ttc|montant total|net a payer"
         "|somme a payer|total a payer|montant a payer|totaal incl. btw|totaalbedrag|te betalen"
         "|totale fattura|totale documento|importo totale|totale da pagare|netto a pagare"
+        "|totale complessivo|totale euro|importo pagato"
         "|importe total|total a pagar|total factura|importe a pagar|total con iva"
         "|valor total|valor a pagar|total da fatura|total com iva|total inkl. mwst"
-        "|total inkl mwst|betrag inkl. mwst|gesamtbetrag inkl. mwst",
-        "totaal|totale|brutto|gesamt brutto|summe brutto",
+        "|total inkl mwst|betrag inkl. mwst|gesamtbetrag inkl. mwst|att betala|summa att betala"
+        "|totalt att betala|belopp att betala|at betale|i alt at betale|total at betale"
+        "|å betale|a betale|totalt å betale|do zapłaty|razem do zapłaty|kwota do zapłaty"
+        "|suma do zapłaty|celkem k uhrade|k uhrade|celkem k zaplaceni|celkova castka",
+        "totaal|totale|brutto|gesamt brutto|summe brutto|totalt|i alt|razem|celkem|summa"
+        "|wartosc brutto|wartość brutto",
         "total|summe|gesamt",
     ),
     "net_amount": _weighted(
@@ -77,7 +88,10 @@ INVOICE: Lexicon = {
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
         "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
         "|valor liquido|total sem iva|base tributavel|total exkl. mwst|total exkl mwst"
-        "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount",
+        "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount|exkl. moms"
+        "|summa exkl. moms|belopp exkl. moms|exklusive moms|ekskl. moms|i alt ekskl. moms"
+        "|eksklusive moms|razem netto|wartosc netto|wartość netto|kwota netto|zaklad dph"
+        "|celkem bez dph|bez dph",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
@@ -85,8 +99,9 @@ INVOICE: Lexicon = {
         "tax amount|total tax|vat amount|total vat|sales tax|mehrwertsteuer|umsatzsteuer"
         "|steuerbetrag|ust-betrag|mwst-betrag"
         "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva"
-        "|cuota iva|importe iva|total iva|valor do iva|valor iva",
-        "vat|mwst|tva|iva|gst|igst|cgst|sgst",
+        "|cuota iva|importe iva|total iva|valor do iva|valor iva|di cui iva|momsbelopp|moms i alt"
+        "|kwota vat|podatek vat|vyse dph|castka dph",
+        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph",
         "tax|ust|btw",
     ),
     "iban": _weighted("iban|iban code|iban-nr|iban nr"),
@@ -97,7 +112,8 @@ INVOICE: Lexicon = {
         "|tva intracommunautaire|no tva intracommunautaire|no de tva intra communautaire"
         "|no de tva intracommunautaire|tva intra|btw-nummer|btw nummer|btw nr|btw-id"
         "|btw-identificatienummer|partita iva|p. iva|p.iva|nif|cif|nif/cif|n.i.f|c.i.f"
-        "|nipc|numero de contribuinte|nif do cliente",
+        "|nipc|numero de contribuinte|nif do cliente|momsreg.nr|momsregistreringsnummer"
+        "|momsreg.no|cvr|cvr-nr|cvr-no|mva-nummer|nip|dic|vat-nr",
         "tax id|vat/tin",
         "btw|vat",
     ),
@@ -105,14 +121,16 @@ INVOICE: Lexicon = {
         "bill to|billed to|invoice to|sold to|customer name|bill to address"
         "|rechnungsempfanger|rechnungsadresse|facture a|facturer a|adresse de facturation"
         "|factuuradres|gefactureerd aan|spett.le|intestatario|destinatario"
-        "|facturar a|datos del cliente|faturar a|dados do cliente",
-        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address",
+        "|facturar a|datos del cliente|faturar a|dados do cliente|kopare|nabywca|odbiorca"
+        "|odberatel|kupujici",
+        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",
     ),
     "issuer": _weighted(
         "sold by|seller|vendor|supplier|service provider|account holder|beneficiary"
         "|verkaufer|lieferant|kontoinhaber|vendu par|vendeur|fournisseur|titulaire du compte"
         "|verkocht door|verkoper|leverancier|rekeninghouder|venduto da|venditore|fornitore"
-        "|emisor|proveedor|vendedor|fornecedor|emitente|titular de la cuenta",
+        "|emisor|proveedor|vendedor|fornecedor|emitente|titular de la cuenta|saljare"
+        "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici",
     ),
 }
 
@@ -143,7 +161,8 @@ OTHER: Lexicon = {
         "|numero de pedido|no pedido|pedido|numero de cliente|codigo de cliente|albaran"
         "|numero de encomenda|encomenda|no cliente|fecha de pedido|data da encomenda|telefone"
         "|fax|telefon|telefoon|telefono|email|e-mail|contract no|service tax|vat/tin|cin|pan"
-        "|steuer-nr|steuernummer|kto-nr|blz|siret|siren|kvk|rcs|customer care|customer service"
+        "|steuer-nr|steuernummer|kto-nr|blz|siret|siren|kvk|rcs|gln|iln|ean|gtin"
+        "|customer care|customer service"
         "|kundenservice|service clients|service client|klantenservice|servizio clienti"
         "|ohne mwst|exkl. mwst|excl. vat|excl. tax|rabatt|discount|remise|korting|sconto"
         # Dates of something else than the document: delivery, a service period, a contract,
@@ -151,7 +170,11 @@ OTHER: Lexicon = {
         "|date of delivery|delivery|shipping date|ship date|service period|period"
         "|date de livraison|livraison|date de debut|date de fin|date de debut de prestation"
         "|date de fin de prestation|periode|facture associee|date de facture associee"
-        "|no de facture associee|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
+        "|no de facture associee|facture d'origine|facture initiale|facture rectifiee"
+        "|original invoice|original invoice no|corrected invoice|ursprungliche rechnung"
+        "|ursprungsrechnung|bezug rechnung|factura original|factura rectificada"
+        "|fattura di riferimento|fattura originale|oorspronkelijke factuur|fatura original"
+        "|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
         "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"
         "|leveringsdatum|data di consegna|data consegna|fecha de entrega|fecha de servicio"
         "|periodo de facturacion|data de entrega|periodo de faturacao|fatura relacionada"
@@ -164,7 +187,12 @@ OTHER: Lexicon = {
         "|auftrag|auftrags-nr|auftragsnr|lieferschein|lieferschein-nr|lieferscheinnummer"
         "|delivery note|angebot|angebotsnummer|commande|votre commande|commande no"
         "|bon de commande|bon de livraison|devis|bestelling|uw bestelling|ordine"
-        "|vostro ordine|pedido no|su pedido|presupuesto|orcamento",
+        "|vostro ordine|pedido no|su pedido|presupuesto|orcamento"
+        # Registry numbers, order and delivery labels of the Nordic, Polish and Czech forms.
+        "|org.nr|orgnr|organisationsnummer|org.no|organisasjonsnummer|kundnummer|kundnr"
+        "|kundenummer|kundenr|ordernr|er ordre|ordrenr|bankgiro|plusgiro|regon|krs|ico"
+        "|data sprzedaży|data sprzedazy|data dostawy|leveransdatum|leveringsdato"
+        "|datum zdanitelneho plneni|duzp|objednavka|cislo objednavky|zamowienie",
     )
 }
 
@@ -228,6 +256,8 @@ PAYMENT_METHODS: dict[str, str] = {
 # receipts.
 STREET_WORD = re.compile(
     r"(?i)(str(asse|aße|\.)?|straat|weg|laan|plein|gasse|platz|allee|street|road|rd\."
+    r"|gatan|gata|vägen|gade|vej|gaten|veien|katu"
     r"|avenue|lane|rue|calle|avenida|rua|jalan|jln\.?|^jl\.?|^lorong|^via|^viale|^piazza"
-    r"|^corso|^boulevard|^bd\.?|^chemin|^ulica|^ul\.)$"
+    r"|^corso|^boulevard|^bd\.?|^chemin|^ulica|^ul\.|^c/|^avda\.?|^av\.|^plaza|^pza\.?"
+    r"|^paseo|^ctra\.?|^camino|^travessa|^praca|^largo)$"
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from jobs.extraction.fields.places import address_countries
 from jobs.extraction.fields.text import fold
 
 ISO_CODES: frozenset[str] = frozenset(
@@ -85,6 +86,7 @@ SYMBOLS: dict[str, str] = {
     "฿": "THB",
     "zł": "PLN",
     "Kč": "CZK",
+    "Rp": "IDR",
     "Rs.": "INR",
     "Rs": "INR",
     "Fr.": "CHF",
@@ -183,7 +185,18 @@ def is_weak_sign(raw: str) -> bool:
     return mark in _WEAK_SIGNS
 
 
-_WORD_SIGNS: dict[str, str] = {"rm": "MYR", "rs": "INR", "rs.": "INR", "sfr.": "CHF", "chf": "CHF"}
+_WEAK_SIGNS_AT_MOST = 1.2
+_WORD_SIGNS: dict[str, str] = {
+    "rm": "MYR",
+    "rs": "INR",
+    "rs.": "INR",
+    "sfr.": "CHF",
+    "chf": "CHF",
+    "rp": "IDR",
+    "rp.": "IDR",
+}
+# Dollars that say whose they are ("S$ 6.32", "A$12"): strong signs, not a shared "$".
+_OWNED_DOLLARS: dict[str, str] = {s: c for s, c in SYMBOLS.items() if "$" in s and s != "$"}
 _DOLLAR_COUNTRIES: dict[str, str] = {
     "AU": "AUD",
     "CA": "CAD",
@@ -222,6 +235,11 @@ COUNTRY_WORDS: dict[str, str] = {
     "switzerland": "CH",
     "usa": "US",
     "united states": "US",
+    "indonesia": "ID",
+    "jakarta": "ID",
+    "philippines": "PH",
+    "thailand": "TH",
+    "japan": "JP",
 }
 _NUMBERISH = re.compile(r"\d")
 
@@ -234,12 +252,14 @@ def currency_evidence(
 
     An ISO code or an unambiguous sign counts fully, "$" and "¥" (shared by several
     currencies, and what OCR makes of a misread "₹" or "%") count little; words OCR was
-    unsure of count by their confidence; the country named on the page or in its ids
-    counts as evidence for its currency and turns "$" into that country's dollar.
+    unsure of count by their confidence; the country named on the page, in its ids or by
+    its addresses' conventions counts as evidence for its currency and turns "$" into that
+    country's dollar.
     """
     from jobs.extraction.fields.parties import COUNTRY_CURRENCY
 
     scores: dict[str, float] = {}
+    weak: dict[str, float] = {}
 
     def add(code: str, weight: float) -> None:
         scores[code] = scores.get(code, 0.0) + weight
@@ -247,6 +267,7 @@ def currency_evidence(
     folded = fold(text)
     named = [code for name, code in COUNTRY_WORDS.items() if re.search(rf"\b{name}\b", folded)]
     country_codes = [c[:2].upper() for c in countries if c] + named
+    country_codes += [c for c in address_countries(text) if c not in country_codes]
     dollar = next((_DOLLAR_COUNTRIES[c] for c in country_codes if c in _DOLLAR_COUNTRIES), "USD")
     for raw, confidence in words:
         token = raw.strip(" :;,()[]")
@@ -265,12 +286,25 @@ def currency_evidence(
         ):
             add(_WORD_SIGNS.get(token.casefold()) or _WORD_SIGNS[bare.casefold()], 2.0 * weight)
             continue
+        owned = next((c for s, c in _OWNED_DOLLARS.items() if s in token.upper()), None)
+        if owned:
+            add(owned, 2.5 * weight)
+            continue
         for sign, code in _STRONG_SIGNS.items():
             if sign in token:
                 add(code, 2.5 * weight)
         for sign, code in _WEAK_SIGNS.items():
             if sign in token:
-                add(dollar if sign == "$" else code, 0.6 * weight)
+                code = dollar if sign == "$" else code
+                weak[code] = weak.get(code, 0.0) + 0.6 * weight
+    # A "$" on every amount is one fact, that the page is in some dollar: however often it is
+    # written, it never counts for more than two signs' worth, or four where the page's
+    # country says whose dollar it is (a US address and "$": dollars of the United States).
+    backed = {_DOLLAR_COUNTRIES.get(c) for c in country_codes} | {
+        COUNTRY_CURRENCY.get(c) for c in country_codes
+    }
+    for code, weight in weak.items():
+        add(code, min(weight, _WEAK_SIGNS_AT_MOST * (2 if code in backed else 1)))
     for country in country_codes:
         code = COUNTRY_CURRENCY.get(country) or {
             "MY": "MYR",
@@ -278,6 +312,10 @@ def currency_evidence(
             "SG": "SGD",
             "AU": "AUD",
             "US": "USD",
+            "ID": "IDR",
+            "PH": "PHP",
+            "TH": "THB",
+            "JP": "JPY",
         }.get(country)
         if code:
             add(code, 1.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from jobs.extraction.fields.places import US_ADDRESS, US_NAME
 from jobs.extraction.fields.text import fold
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
@@ -250,13 +251,6 @@ def compact_date(word: str) -> dt.date | None:
 # --- the document's order of day and month --------------------------------------------------
 
 _ANY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
-# "Sacramento, CA 95815": a US state and ZIP code after a comma. (Without the comma, "DE 80333"
-# is a German postcode with its country code.)
-_US_ADDRESS = re.compile(
-    r",\s*(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]"
-    r"|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\s+\d{5}(?:-\d{4})?\b"
-)
-_US_NAME = re.compile(r"\bU\.S\.A\.?|\bUSA\b|\bUnited States\b")
 
 
 def month_first(text: str) -> bool:
@@ -276,7 +270,7 @@ def month_first(text: str) -> bool:
             month += 1
     if day != month:
         return month > day
-    return bool(_US_ADDRESS.search(text) or _US_NAME.search(text))
+    return bool(US_ADDRESS.search(text) or US_NAME.search(text))
 
 
 def month_first_reading(raw: str) -> dt.date | None:

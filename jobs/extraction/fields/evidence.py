@@ -26,6 +26,26 @@ from jobs.extraction.fields.text import fold_token, is_punctuation
 from jobs.extraction.types import Page
 
 # Words on a value's row, left of it, that say it is not the document's total.
+# The change given back, in the lexicon's languages: cash given minus the change is the total.
+CHANGE_WORDS: frozenset[str] = frozenset(
+    [
+        "change",
+        "changed",
+        "kembali",
+        "ruckgeld",
+        "rendu",
+        "wechselgeld",
+        "zuruck",
+        "wisselgeld",
+        "resto",
+        "cambio",
+        "troco",
+        "vaxel",
+        "byttepenge",
+        "reszta",
+        "vraceno",
+    ]
+)
 NEGATIVE: dict[str, frozenset[str]] = {
     "neg_tax": frozenset(
         [
@@ -99,6 +119,18 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "tarjeta",
             "dinheiro",
             "troco",
+            "contante",
+            "kontant",
+            "kontanter",
+            "kort",
+            "vaxel",
+            "byttepenge",
+            "gotowka",
+            "gotówka",
+            "reszta",
+            "karta",
+            "hotovost",
+            "vraceno",
         ]
     ),
     "neg_round": frozenset(["rounding", "round", "adj", "adjustment", "arrondi", "rundung"]),
@@ -235,12 +267,18 @@ def _row_of(locator: Locator, candidate: Candidate) -> int:
     return -1
 
 
+# Postcodes as references would read them: "80333", "1017", "111" (of "111 51"), "00-238"
+# (Poland), "4000-447" (Portugal).
+_POSTCODE = re.compile(r"\d{3,5}|\d{2}-\d{3}|\d{4}-\d{3}")
+
+
 def is_postcode(locator: Locator, candidate: Candidate) -> bool:
     """Whether a number is the postcode of an address line, not a reference: four or five
     digits after a country code ("DE 80333") or after a house number on a street's line,
-    followed by a place ("Kerkstraat 4, 1017 GC Amsterdam")."""
+    followed by a place ("Kerkstraat 4, 1017 GC Amsterdam"), or a US state's ZIP code after
+    its town ("Dallas, TX 75201")."""
     raw = str(candidate.value)
-    if not (raw.isdigit() and 4 <= len(raw) <= 5 and candidate.words):
+    if not (_POSTCODE.fullmatch(raw) and candidate.words):
         return False
     row_index = _row_of(locator, candidate)
     if row_index < 0:
@@ -249,11 +287,50 @@ def is_postcode(locator: Locator, candidate: Candidate) -> bool:
     index = next(i for i, w in enumerate(words) if w is candidate.words[0])
     before = words[index - 1].text if index > 0 else ""
     after = words[index + 1].text if index + 1 < len(words) else ""
-    if not re.fullmatch(r"[A-ZÄÖÜ][^\W\d_]+,?|[A-Z]{2}", after):
+    if len(raw) == 3:
+        # "111 51 Stockholm", "110 00 Praha": three digits are a postcode's first half only.
+        if not re.fullmatch(r"\d{2}", after):
+            return False
+        after = words[index + 2].text if index + 2 < len(words) else ""
+    if index > 1 and re.fullmatch(r"[A-Z]{2}", before) and words[index - 2].text.endswith(","):
+        return True  # a US state's ZIP code: "Dallas, TX 75201"
+    if not (after[:1].isupper() and re.fullmatch(r"[^\W\d_]{2,},?", after)):
         return False
     if re.fullmatch(r"[A-Z]{1,2}-?", before):
         return True
-    return before.endswith(",") and any(STREET_WORD.search(w.text) for w in words[:index])
+    return before.endswith(",") and (
+        any(STREET_WORD.search(w.text) for w in words[:index])
+        or bool(re.fullmatch(r"\d{1,4}[a-zA-Z]?,", before))  # after a house number
+    )
+
+
+# Street types English addresses abbreviate after the name ("1200 Elm St", "55 Ridge Rd"):
+# only read as such right after a house number, since "Dr." and "St." also head names.
+_STREET_SUFFIX = re.compile(
+    r"(?i)(st|ave|av|blvd|dr|rd|ln|ct|pl|hwy|pkwy|sq|way|drive|court|place|highway|parkway)\.?,?"
+)
+
+
+def is_house_number(locator: Locator, candidate: Candidate) -> bool:
+    """Whether a number is an address's house number, not a reference: before a street's
+    name ("1200 Elm St", "12 rue des Tanneurs") or after it ("Industriestr. 124")."""
+    raw = str(candidate.value)
+    if not (re.fullmatch(r"\d{1,5}[A-Za-z]?", raw) and candidate.words):
+        return False
+    row_index = _row_of(locator, candidate)
+    if row_index < 0:
+        return False
+    words = locator.rows[candidate.page][row_index].words
+    index = next(i for i, w in enumerate(words) if w is candidate.words[0])
+    if index > 0 and STREET_WORD.search(words[index - 1].text.rstrip(",")):
+        return True
+    for offset, word in enumerate(words[index + 1 : index + 5]):
+        text = word.text.rstrip(",")
+        if STREET_WORD.search(text) or offset > 0 and _STREET_SUFFIX.fullmatch(word.text):
+            return True
+        if word.text.endswith(",") or not re.fullmatch(r"[^\W\d_][^\W_]*\.?|[a-z]{1,3}", text):
+            return False
+    return False
 
 
 def _page(locator: Locator, number: int) -> Page:
@@ -384,13 +461,9 @@ def features(
             _row_amounts(
                 locator,
                 candidates,
-                NEGATIVE["neg_cash"] - {"change", "changed", "kembali", "ruckgeld", "rendu"},
+                NEGATIVE["neg_cash"] - CHANGE_WORDS,
             ),
-            _row_amounts(
-                locator,
-                candidates,
-                frozenset(["change", "changed", "kembali", "ruckgeld", "rendu"]),
-            ),
+            _row_amounts(locator, candidates, CHANGE_WORDS),
         )
         if family == "amount"
         else (set(), set())

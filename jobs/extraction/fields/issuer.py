@@ -53,6 +53,9 @@ MORE_LEGAL_FORMS = frozenset(
         "pty",
         "kk",
         "tbk",
+        "sp",  # Polish "Sp. z o.o.", "Sp. j."
+        "asa",
+        "oyj",
     ]
 )
 TRADE_WORDS = frozenset(
@@ -199,6 +202,12 @@ CUSTOMER_HEADINGS = frozenset(
         "adressat",
         "comprador",
         "adquirente",
+        "kund",
+        "kopare",
+        "nabywca",
+        "odbiorca",
+        "odberatel",
+        "kupujici",
     ]
 )
 SELLER_HEADINGS = frozenset(
@@ -220,6 +229,15 @@ SELLER_HEADINGS = frozenset(
         "vendedor",
         "fornecedor",
         "emitente",
+        "saljare",
+        "leverantor",
+        "sælger",
+        "leverandør",
+        "selger",
+        "sprzedawca",
+        "dostawca",
+        "dodavatel",
+        "prodavajici",
     ]
 )
 # A receipt's closing words ("Thank you, please come again") name no one.
@@ -351,10 +369,30 @@ def _trimmed(words: list[Word]) -> list[Word]:
     return words[start:end]
 
 
+# What OCR makes of the small letters of a dotted legal form: "S.r.I.", "Sp. z 0.o.".
+_OCR_LOOKALIKES = str.maketrans({"I": "l", "1": "l", "0": "o"})
+# The forms, and the dotted second half of the Polish "Sp. z o.o.".
+_MENDABLE = LEGAL_FORMS | MORE_LEGAL_FORMS | {"oo"}
+
+
+def mend_legal_forms(text: str) -> str:
+    """``text`` with a legal form that OCR misread in one letter ("S.r.I.", "0.o.") written
+    as the form; a closed list of abbreviations, so nothing else is touched."""
+    out: list[str] = []
+    for part in text.split(" "):
+        if "." in part and legal_key(part) not in _MENDABLE:
+            mended = part.translate(_OCR_LOOKALIKES)
+            if legal_key(mended) in _MENDABLE:
+                part = mended
+        out.append(part)
+    return " ".join(out)
+
+
 def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
     words = _trimmed(_name_words(words))
     text = _text(words)
-    return Candidate(text, text, score, page, list(words), Parsed(text))
+    value = mend_legal_forms(text)
+    return Candidate(value, text, score, page, list(words), Parsed(value))
 
 
 def _with_row_label(row: Row, words: Sequence[Word]) -> list[Word]:
@@ -440,11 +478,13 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             if index + 1 < len(rows) and index < HEADER_ROWS:
                 below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
                 # A labelled line ("Handelsname: 9999") is no second line of a name, nor one
-                # that repeats it (a logo's "REWE" above "REWE Markt GmbH").
+                # that repeats it (a logo's "REWE" above "REWE Markt GmbH"), nor a contact
+                # line (an e-mail address, a phone number, a website).
                 if (
                     below
                     and not any(w.text.endswith(":") for w in below[0])
                     and not _repeats(segment, below[0])
+                    and not CONTACT.search(_text(below[0]))
                 ):
                     joined = [*segment, *below[0]]
                     candidates.append((_candidate(joined, page.number), index, True))

@@ -34,7 +34,7 @@ MAX_SPAN: dict[str, int] = {
     "number": 3,
     "iban": 9,
     "phone": 7,
-    "reference": 1,
+    "reference": 2,  # "FT 2024/117" (see normalize.parse_reference); other references are one word
     "vat_id": 6,
     "email": 1,
     "currency": 2,

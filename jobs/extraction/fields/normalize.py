@@ -273,6 +273,13 @@ _MONEY_LIKE = re.compile(r"\d{1,3}([.,]\d{3})*[.,]\d{2}")
 
 
 _GLUED_LABEL = re.compile(r"^[^\W\d_]{3,}(?:Nr|No|N°|Nº)\.?:?(?=\w*\d)")
+# A number sign OCR glued to the number: "N°AV-2025-007", "Nr.:4711", "No.12345".
+_GLUED_SIGN = re.compile(r"^(?:N[°º]\.?|Nr\.|No\.|Nr:|No:):?(?=[\w/\-.]*\d)")
+# A Portuguese document's number is its type's code, a space and series/sequence ("FT 2024/117",
+# "FR A/45", "NC 2024/3"), by the law that makes it unique (SAF-T PT).
+_PT_DOCUMENT_NUMBER = re.compile(
+    r"(?:FT|FS|FR|NC|ND|VD)\s[A-Za-z0-9][A-Za-z0-9_\-.]{0,19}/\d{1,10}"
+)
 # Lower-case words that follow a number in running text ("Nr. 12 vom 15.11.", "n° 12 du").
 _GLUED_WORD = re.compile(r"(.*\d)(vom|du|am|le|dated|from|del|of)")
 
@@ -280,9 +287,11 @@ _GLUED_WORD = re.compile(r"(.*\d)(vom|du|am|le|dated|from|del|of)")
 def parse_reference(text: str) -> Parsed:
     """A document number or id: one token with a digit, e.g. ``"2022089083"``, ``"BLR_W-12"``."""
     value = text.strip().lstrip("#:").strip().rstrip(".,;:")
+    if _PT_DOCUMENT_NUMBER.fullmatch(value):
+        return Parsed(value, score=1.0)
     glued = False
     # OCR glues the label before a number and the word after it: "RechnungNr.471102vom".
-    label = _GLUED_LABEL.match(value)
+    label = _GLUED_LABEL.match(value) or _GLUED_SIGN.match(value)
     if label:
         value, glued = value[label.end() :], True
     tail = _GLUED_WORD.fullmatch(value)

@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jobs.extraction.fields.evidence import NEGATIVE, Scored, _page, features, is_postcode
+from jobs.extraction.fields.evidence import (
+    NEGATIVE,
+    Scored,
+    _page,
+    features,
+    is_house_number,
+    is_postcode,
+)
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
 
@@ -207,8 +214,11 @@ def scored_candidates(
     field_type, family = MODELS[model]
     found = locator.scan(field_type, base=1.0)
     if family == "reference":
-        # An address's postcode ("1017 GC Amsterdam") is no document's number.
-        found = [c for c in found if not is_postcode(locator, c)]
+        # An address's postcode ("1017 GC Amsterdam") or house number ("1200 Elm St") is no
+        # document's number.
+        found = [
+            c for c in found if not is_postcode(locator, c) and not is_house_number(locator, c)
+        ]
     by_words: dict[tuple[int, int], Candidate] = {
         (c.page, id(c.words[0])): c for c in found if c.words
     }

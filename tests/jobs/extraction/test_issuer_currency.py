@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
 from jobs.extraction.fields.currency import currency_evidence
-from jobs.extraction.fields.issuer import extract_issuer, scored_names
+from jobs.extraction.fields.issuer import extract_issuer, mend_legal_forms, scored_names
 from jobs.extraction.fields.locate import Locator
 from jobs.extraction.fields.parties import find_currency
 from tests.jobs.extraction.helpers import page, row
@@ -243,3 +243,36 @@ def test_a_dollar_sign_on_the_total_itself_still_leaves_the_currency_unsure():
     dollar, singapore = currency("$330.00"), currency("S$ 330.00")
     assert dollar.confidence < 0.7
     assert singapore.value == "SGD" and singapore.confidence > dollar.confidence
+
+
+def test_a_legal_form_ocr_misread_in_one_letter_is_written_as_the_form():
+    assert mend_legal_forms("Tipografia Lombarda S.r.I.") == "Tipografia Lombarda S.r.l."
+    assert mend_legal_forms("Drukarnia Wisła Sp. z 0.o.") == "Drukarnia Wisła Sp. z o.o."
+    # Only a dotted abbreviation that becomes a legal form changes.
+    assert mend_legal_forms("Studio 10.0 I.T. Services") == "Studio 10.0 I.T. Services"
+
+
+def test_a_merchant_read_by_ocr_gets_its_legal_form_mended():
+    pages = [
+        page(
+            row(0.04, (0.05, "Tipografia Lombarda S.r.I.")),
+            row(0.06, (0.05, "Via Roma 12, 20121 Milano")),
+            source="ocr",
+        )
+    ]
+    field = extract_issuer(Locator(pages, {**INVOICE, **OTHER}))
+    assert field.value == "Tipografia Lombarda S.r.l."
+    assert field.raw == "Tipografia Lombarda S.r.I."
+
+
+def test_a_contact_line_under_a_name_is_not_joined_to_it():
+    pages = [
+        page(
+            row(0.04, (0.05, "Jane Morrison Photography")),
+            row(0.06, (0.05, "jane@morrisonphoto.co.uk · 07700 900123")),
+            row(0.10, (0.6, "INVOICE")),
+            row(0.12, (0.6, "Invoice 0042")),
+        )
+    ]
+    field = extract_issuer(Locator(pages, {**INVOICE, **OTHER}))
+    assert field.value == "Jane Morrison Photography"

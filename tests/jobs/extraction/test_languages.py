@@ -4,6 +4,7 @@ names their fields, so the same scored extraction finds them."""
 from __future__ import annotations
 
 from jobs.extraction.fields.api import extract_fields
+from jobs.extraction.fields.currency import currency_evidence
 from tests.jobs.extraction.helpers import page, row
 
 
@@ -153,3 +154,220 @@ def test_a_one_line_sold_to_block_gives_the_customer_without_the_address():
         row(0.64, (0.55, "Total due"), (0.80, "$500.00")),
     )
     assert values["customer_name"] == "Harbor Cafe"
+
+
+def test_a_portuguese_invoice_number_keeps_its_document_type_code():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Sabores do Douro, Lda.")),
+        row(0.06, (0.05, "Rua de Santa Catarina 100, 4000-447 Porto")),
+        row(0.12, (0.05, "FATURA FT 2025/318")),
+        row(0.14, (0.05, "Data de emissão: 2025-07-21")),
+        row(0.60, (0.55, "Total a pagar (EUR)"), (0.80, "546,12")),
+    )
+    assert values["invoice_number"] == "FT 2025/318"
+    assert values["invoice_date"] == "2025-07-21"
+
+
+def test_a_spanish_street_abbreviation_ends_the_sellers_name():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Talleres Cantábrico, S.L.")),
+        row(0.06, (0.05, "C/ Uría 21, 33003 Oviedo")),
+        row(0.08, (0.05, "CIF: B33123456")),
+        row(0.14, (0.05, "FACTURA")),
+        row(0.17, (0.05, "Nº Factura"), (0.3, "Fecha")),
+        row(0.19, (0.05, "A-2025-0193"), (0.3, "05/03/2025")),
+        row(0.60, (0.55, "TOTAL"), (0.80, "387,20 €")),
+    )
+    assert values["issuer"] == "Talleres Cantábrico, S.L."
+    assert values["invoice_number"] == "A-2025-0193"
+
+
+def test_a_house_number_or_a_zip_code_is_no_invoice_number():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Bluebird Landscaping LLC")),
+        row(0.06, (0.05, "1200 Elm St, Dallas, TX 75201")),
+        row(0.12, (0.05, "# 10482")),
+        row(0.14, (0.05, "Mar 5, 2025")),
+        row(0.20, (0.05, "BILL TO")),
+        row(0.22, (0.05, "Oak Ridge HOA")),
+        row(0.24, (0.05, "55 Ridge Rd, Plano, TX 75023")),
+        row(0.60, (0.55, "TOTAL"), (0.80, "$644.09")),
+    )
+    assert values["invoice_number"] == "10482"
+    assert values["invoice_date"] == "2025-03-05"
+
+
+def test_an_australian_address_or_business_number_makes_a_dollar_australian():
+    def currency(*header) -> tuple[str, float]:
+        result = extract_fields(
+            "invoice",
+            [
+                page(
+                    row(0.04, (0.05, "Coastal Plumbing Pty Ltd")),
+                    *header,
+                    row(0.12, (0.60, "Invoice #"), (0.75, "INV-3391")),
+                    row(0.40, (0.05, "Hot water system"), (0.80, "$480.00")),
+                    row(0.42, (0.05, "Parts"), (0.80, "$1,320.00")),
+                    row(0.58, (0.55, "Subtotal"), (0.80, "$1,800.00")),
+                    row(0.60, (0.55, "GST"), (0.80, "$180.00")),
+                    row(0.62, (0.55, "Total (inc GST)"), (0.80, "$1,980.00")),
+                )
+            ],
+        ).fields["currency"]
+        return currency_value(result)
+
+    def currency_value(field) -> tuple[str, float]:
+        return field.value, field.confidence
+
+    # However many "$" the page prints, they only say "some dollar".
+    code, confidence = currency()
+    assert code == "USD" and confidence < 0.7
+    assert currency(row(0.06, (0.05, "22 Beach Rd, Manly NSW 2095")))[0] == "AUD"
+    assert currency(row(0.06, (0.05, "ABN 51 824 753 556")))[0] == "AUD"
+    # A Dutch bank's name is no business number.
+    assert currency(row(0.06, (0.05, "ABN AMRO Bank")))[0] == "USD"
+
+
+def test_a_canadian_postal_code_makes_a_dollar_canadian():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Maple Leaf Courier Services Inc.")),
+        row(0.06, (0.05, "88 Queen St W, Toronto, ON M5H 2N2")),
+        row(0.12, (0.60, "Invoice No."), (0.75, "000582")),
+        row(0.60, (0.55, "TOTAL"), (0.80, "$854.28")),
+    )
+    assert values["currency"] == "CAD"
+
+
+def _receipt(*lines: tuple[str, str] | str) -> dict:
+    rows = []
+    for index, line in enumerate(lines):
+        y = 0.03 + 0.025 * index
+        left, right = line if isinstance(line, tuple) else (line, "")
+        rows.append(row(y, (0.05, left), *([(0.7, right)] if right else [])))
+    result = extract_fields("receipt", [page(*rows, source="ocr")])
+    return {key: getattr(value, "value", None) for key, value in result.fields.items()}
+
+
+def test_an_indonesian_receipt_in_rupiah_without_decimals():
+    values = _receipt(
+        "KOPI KENANGAN",
+        "Jl. Sudirman No. 5, Jakarta",
+        ("Kopi Susu", "25.000"),
+        ("Roti Bakar", "18.000"),
+        ("Subtotal", "43.000"),
+        ("PB1 10%", "4.300"),
+        ("Total", "Rp 47.300"),
+        ("Tunai", "50.000"),
+        ("Kembali", "2.700"),
+        "12-05-2025 10:11",
+    )
+    assert str(values["total"]) == "47300.00"
+    assert values["currency"] == "IDR"
+    assert values["date"] == "2025-05-12"
+
+
+def test_an_italian_receipt_without_a_currency_sign_is_in_euro_by_its_tax_label():
+    values = _receipt(
+        "BAR CENTRALE",
+        "P.IVA 01234567890",
+        "DOCUMENTO COMMERCIALE",
+        ("CAFFE", "1,20"),
+        ("CORNETTO", "1,50"),
+        ("TOTALE COMPLESSIVO", "2,70"),
+        ("DI CUI IVA", "0,49"),
+        ("Pagamento contante", "5,00"),
+        ("Resto", "2,30"),
+        "15-09-2025 08:12",
+    )
+    assert str(values["total"]) == "2.70"
+    assert values["currency"] == "EUR"
+
+
+def test_a_dollar_that_names_its_country_is_no_evidence_for_an_american_one():
+    evidence = currency_evidence([("S$6.32", 0.99), ("A$12.00", 0.99)], "S$6.32 A$12.00", [])
+    assert set(evidence) == {"SGD", "AUD"}
+
+
+def test_a_swedish_invoice_is_read_from_its_own_labels():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Nordisk Trädesign AB")),
+        row(0.06, (0.05, "Storgatan 14, 111 51 Stockholm")),
+        row(0.08, (0.05, "Org.nr 556123-4567")),
+        row(0.12, (0.55, "Fakturanummer:"), (0.75, "30117")),
+        row(0.14, (0.55, "Fakturadatum:"), (0.75, "2025-10-02")),
+        row(0.16, (0.55, "Förfallodatum:"), (0.75, "2025-11-01")),
+        row(0.20, (0.05, "Kund: Hotell Skeppsholmen AB")),
+        row(0.60, (0.55, "Summa exkl. moms"), (0.80, "24 800,00")),
+        row(0.62, (0.55, "Moms 25%"), (0.80, "6 200,00")),
+        row(0.64, (0.55, "Att betala SEK"), (0.80, "31 000,00")),
+    )
+    assert values["invoice_number"] == "30117"
+    assert values["invoice_date"] == "2025-10-02"
+    assert values["due_date"] == "2025-11-01"
+    assert str(values["total_amount"]) == "31000.00"
+    assert str(values["net_amount"]) == "24800.00"
+    assert values["currency"] == "SEK"
+    assert values["issuer"] == "Nordisk Trädesign AB"
+
+
+def test_a_polish_invoice_names_its_seller_and_buyer_side_by_side():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Sprzedawca:"), (0.5, "Nabywca:")),
+        row(0.06, (0.05, "Drukarnia Wisła Sp. z o.o."), (0.5, "Kawiarnia Pod Lipą s.c.")),
+        row(0.08, (0.05, "ul. Długa 5, 00-238 Warszawa"), (0.5, "ul. Rynek 3, 31-042 Kraków")),
+        row(0.16, (0.05, "Faktura VAT nr FV/2025/11/045")),
+        row(0.18, (0.05, "Data wystawienia: 14.11.2025")),
+        row(0.20, (0.05, "Data sprzedaży: 13.11.2025")),
+        row(0.60, (0.5, "Razem netto"), (0.80, "500,00")),
+        row(0.62, (0.5, "VAT 23%"), (0.80, "115,00")),
+        row(0.64, (0.5, "Do zapłaty"), (0.80, "615,00 zł")),
+    )
+    assert values["invoice_number"] == "FV/2025/11/045"
+    assert values["invoice_date"] == "2025-11-14"
+    assert str(values["total_amount"]) == "615.00"
+    assert values["currency"] == "PLN"
+    assert values["issuer"] == "Drukarnia Wisła Sp. z o.o."
+
+
+def test_a_credit_note_gives_its_own_number_not_the_original_invoices():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Studio Lumière SAS")),
+        row(0.06, (0.05, "45 avenue Jean Jaurès, 75019 Paris")),
+        row(0.12, (0.05, "AVOIR N°AV-2025-007")),
+        row(0.14, (0.05, "Date : 22/05/2025")),
+        row(0.16, (0.05, "Facture d'origine : F-2025-118 du 02/05/2025")),
+        row(0.60, (0.5, "Total TTC"), (0.80, "-180,00 €")),
+    )
+    assert values["invoice_number"] == "AV-2025-007"
+    assert values["invoice_date"] == "2025-05-22"
+    assert str(values["total_amount"]) == "-180.00"
+
+
+def test_cash_given_minus_change_confirms_a_total_in_the_lexicons_other_languages():
+    def total(cash: str, change: str):
+        rows = [
+            ("BAR CENTRALE", ""),
+            ("CAFFE", "1,20"),
+            ("CORNETTO", "1,50"),
+            ("SPREMUTA", "3,50"),
+            ("TOTALE COMPLESSIVO", "6,20"),
+            (cash, "10,00"),
+            (change, "3,80"),
+            ("15-09-2025 08:12", ""),
+        ]
+        built = [
+            row(0.03 + 0.025 * i, (0.05, left), *([(0.7, right)] if right else []))
+            for i, (left, right) in enumerate(rows)
+        ]
+        return extract_fields("receipt", [page(*built, source="ocr")]).fields["total"]
+
+    sure, unsure = total("Pagamento contante", "Resto"), total("Pagamento", "Saldo")
+    assert str(sure.value) == str(unsure.value) == "6.20"
+    assert sure.confidence > unsure.confidence

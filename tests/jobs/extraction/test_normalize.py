@@ -179,3 +179,17 @@ def test_cents_without_a_leading_zero_and_an_o_read_for_a_zero_are_amounts():
     repaired = parse_amount("1O.50")
     assert repaired.value == "10.50" and repaired.score < parse_amount("10.50").score
     assert not parse_amount("OK").ok and not parse_amount("1O").ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("N°AV-2025-007", "AV-2025-007"),
+        ("Nr.:4711", "4711"),
+        ("No.12345", "12345"),
+        ("NO12345", "NO12345"),  # a reference of its own, not a glued sign
+        ("FT 2024/117", "FT 2024/117"),  # a Portuguese document's number keeps its type
+    ],
+)
+def test_a_number_sign_glued_to_a_reference_is_not_part_of_it(text: str, expected: str) -> None:
+    assert parse_reference(text).value == expected

@@ -1,0 +1,50 @@
+"""Where a document is from, read off its addresses and registration numbers.
+
+The currency of a "$" and the order of day and month in "11/02/2024" both depend on the
+country; a page seldom names it, but its addresses and ids are written the country's way.
+Each pattern is one country's postal or registry convention, strict enough that a company's
+legal form or a postcode of another country does not pass for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Sacramento, CA 95815": a US state and ZIP code after a comma, and no town after it:
+# "Leopoldstr. 1, DE 80333 München" is a German postcode with its country code.
+US_ADDRESS = re.compile(
+    r",\s*(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]"
+    r"|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\s+\d{5}(?:-\d{4})?\b"
+    r"(?![ \t]+(?!USA\b|U\.S\.A|United\b)[^\W\d_])"
+)
+US_NAME = re.compile(r"\bU\.S\.A\.?|\bUSA\b|\bUnited States\b")
+# "Manly NSW 2095": a state and a four-digit postcode. South Australia's "SA" is left out: it
+# is also a legal form, and "Nestlé SA 1800 Vevey" is Swiss.
+AU_ADDRESS = re.compile(r"\b(?:NSW|VIC|QLD|TAS|ACT|WA|NT)\s+\d{4}\b")
+# The Australian Business Number: eleven digits, grouped 2-3-3-3 ("ABN AMRO" is a bank).
+AU_BUSINESS_NUMBER = re.compile(r"\bA\.?B\.?N\.?:?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{3}\b")
+# "Toronto, ON M5H 2N2": a province and a postal code of letter-digit pairs.
+CA_ADDRESS = re.compile(
+    r"\b(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+)
+
+# Tax-number labels only one country uses: Italy's "P.IVA" (its VAT number without the EU
+# form's "IT"), Indonesia's "NPWP".
+IT_TAX_LABEL = re.compile(r"(?i)\bP\.\s?IVA\b|\bpartita\s+iva\b")
+ID_TAX_LABEL = re.compile(r"\bNPWP\b")
+
+
+def address_countries(text: str) -> list[str]:
+    """ISO country codes whose address, registry or tax-number conventions the text follows."""
+    found: list[str] = []
+    if US_ADDRESS.search(text):
+        found.append("US")
+    if AU_ADDRESS.search(text) or AU_BUSINESS_NUMBER.search(text):
+        found.append("AU")
+    if CA_ADDRESS.search(text):
+        found.append("CA")
+    if IT_TAX_LABEL.search(text):
+        found.append("IT")
+    if ID_TAX_LABEL.search(text):
+        found.append("ID")
+    return found

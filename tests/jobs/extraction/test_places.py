@@ -1,0 +1,63 @@
+"""A document's country from how its addresses and registry numbers are written."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobs.extraction.fields.anchors import INVOICE
+from jobs.extraction.fields.evidence import is_house_number, is_postcode
+from jobs.extraction.fields.locate import Locator
+from jobs.extraction.fields.places import address_countries
+from tests.jobs.extraction.helpers import page, row
+
+
+def test_a_us_state_and_zip_code_after_a_town_is_an_american_address():
+    assert address_countries("1200 Elm St, Dallas, TX 75201") == ["US"]
+
+
+def test_a_german_postcode_with_its_country_code_is_no_us_address():
+    assert address_countries("Leopoldstr. 1, DE 80333 München") == []
+
+
+def test_an_australian_state_and_postcode_or_business_number_is_australian():
+    assert address_countries("22 Beach Rd, Manly NSW 2095") == ["AU"]
+    assert address_countries("ABN: 51 824 753 556") == ["AU"]
+    assert address_countries("A.B.N. 51824753556") == ["AU"]
+
+
+def test_a_bank_or_a_legal_form_with_a_postcode_is_not_australian():
+    assert address_countries("ABN AMRO Bank N.V., Gustav Mahlerlaan 10") == []
+    assert address_countries("Nestlé SA 1800 Vevey") == []
+
+
+def test_a_canadian_province_and_postal_code_is_canadian():
+    assert address_countries("88 Queen St W, Toronto, ON M5H 2N2") == ["CA"]
+    assert address_countries("Montréal QC H3B 4W8") == ["CA"]
+
+
+def test_country_only_tax_labels_name_their_country():
+    assert address_countries("P.IVA 01234567890") == ["IT"]
+    assert address_countries("Partita IVA 01234567890") == ["IT"]
+    assert address_countries("NPWP: 01.234.567.8-901.000") == ["ID"]
+    assert address_countries("IVA 22%") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("Storgatan 14, 111 51 Stockholm", "111"),
+        ("ul. Długa 5, 00-238 Warszawa", "00-238"),
+        ("Vestergade 20, 8000 Aarhus C", "8000"),
+        ("Na Příkopě 10, 110 00 Praha 1", "110"),
+        ("Rua de Santa Catarina 100, 4000-447 Porto", "4000-447"),
+        ("1200 Elm St, Dallas, TX 75201", "75201"),
+        ("1200 Elm St, Dallas, TX 75201", "1200"),
+        ("Industriestr. 124", "124"),
+    ],
+)
+def test_the_numbers_of_an_address_are_no_document_numbers(line: str, number: str) -> None:
+    locator = Locator([page(row(0.1, (0.05, line)), row(0.2, (0.05, "Faktura 30117")))], INVOICE)
+    found = {c.value: c for c in locator.scan("reference", base=1.0)}
+    assert number in found and "30117" in found
+    assert is_postcode(locator, found[number]) or is_house_number(locator, found[number])
+    assert not is_postcode(locator, found["30117"]) and not is_house_number(locator, found["30117"])
