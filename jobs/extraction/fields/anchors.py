@@ -113,7 +113,8 @@ INVOICE: Lexicon = {
         "|no de tva intracommunautaire|tva intra|btw-nummer|btw nummer|btw nr|btw-id"
         "|btw-identificatienummer|partita iva|p. iva|p.iva|nif|cif|nif/cif|n.i.f|c.i.f"
         "|nipc|numero de contribuinte|nif do cliente|momsreg.nr|momsregistreringsnummer"
-        "|momsreg.no|cvr|cvr-nr|cvr-no|mva-nummer|nip|dic|vat-nr",
+        "|momsreg.no|cvr|cvr-nr|cvr-no|mva-nummer|nip|dic|vat-nr|uid|uid-nr|uid-nummer"
+        "|mwst-nr|mwst-nummer",
         "tax id|vat/tin",
         "btw|vat",
     ),

@@ -54,6 +54,8 @@ MORE_LEGAL_FORMS = frozenset(
         "kk",
         "tbk",
         "sp",  # Polish "Sp. z o.o.", "Sp. j."
+        "partg",  # German partnerships, "PartG mbB" (not "mbB" alone: a card's "MBB")
+        "partgmbb",
         "asa",
         "oyj",
     ]

@@ -371,3 +371,48 @@ def test_cash_given_minus_change_confirms_a_total_in_the_lexicons_other_language
     sure, unsure = total("Pagamento contante", "Resto"), total("Pagamento", "Saldo")
     assert str(sure.value) == str(unsure.value) == "6.20"
     assert sure.confidence > unsure.confidence
+
+
+def test_an_austrian_uid_is_a_vat_id_not_the_invoice_number_under_its_column_header():
+    values = _values(
+        "invoice",
+        row(0.04, (0.10, "Hotel Seeblick GmbH")),
+        row(0.06, (0.10, "Uferweg 3, 6900 Bregenz, Austria")),
+        row(0.08, (0.10, "UID: ATU12345678")),
+        row(0.14, (0.55, "Invoice")),
+        row(
+            0.25,
+            (0.10, "Booking ID"),
+            (0.33, "Invoice no."),
+            (0.56, "Invoice date"),
+            (0.75, "Arrival"),
+        ),
+        row(
+            0.27,
+            (0.10, "5561239"),
+            (0.33, "INV-884120"),
+            (0.56, "02.06.2025"),
+            (0.75, "29.05.2025"),
+        ),
+        row(0.33, (0.10, "Room, 3 nights"), (0.70, "270.00")),
+        row(0.40, (0.52, "Total EUR"), (0.70, "270.00")),
+    )
+    assert values["invoice_number"] == "INV-884120"
+    assert values["vat_id"] == "ATU12345678"
+
+
+def test_a_german_partnership_heads_its_invoice_above_the_customers_gmbh():
+    values = _values(
+        "invoice",
+        row(0.05, (0.10, "Weber & Partner Steuerberatung PartG mbB")),
+        row(0.08, (0.10, "Königstraße 40 · 70173 Stuttgart")),
+        row(
+            0.16, (0.10, "Müller Maschinenbau GmbH"), (0.62, "Rechnungs-Nr."), (0.78, "RE-25-0098")
+        ),
+        row(0.18, (0.10, "Industriestr. 7"), (0.62, "Datum"), (0.78, "11.02.2025")),
+        row(0.20, (0.10, "71034 Böblingen")),
+        row(0.27, (0.10, "Rechnung")),
+        row(0.32, (0.10, "Jahresabschluss 2024"), (0.78, "2.000,00 €")),
+        row(0.38, (0.55, "Rechnungsbetrag"), (0.78, "2.380,00 €")),
+    )
+    assert values["issuer"] == "Weber & Partner Steuerberatung PartG mbB"
