@@ -76,9 +76,11 @@ INVOICE: Lexicon = {
         "|total inkl mwst|betrag inkl. mwst|gesamtbetrag inkl. mwst|att betala|summa att betala"
         "|totalt att betala|belopp att betala|at betale|i alt at betale|total at betale"
         "|å betale|a betale|totalt å betale|do zapłaty|razem do zapłaty|kwota do zapłaty"
-        "|suma do zapłaty|celkem k uhrade|k uhrade|celkem k zaplaceni|celkova castka",
+        "|suma do zapłaty|celkem k uhrade|k uhrade|celkem k zaplaceni|celkova castka"
+        "|jumlah bayaran|jumlah perlu dibayar|jumlah keseluruhan|jumlah bayar|total bayar"
+        "|jumlah tagihan|total tagihan",
         "totaal|totale|brutto|gesamt brutto|summe brutto|totalt|i alt|razem|celkem|summa"
-        "|wartosc brutto|wartość brutto",
+        "|wartosc brutto|wartość brutto|jumlah",
         "total|summe|gesamt",
     ),
     "net_amount": _weighted(

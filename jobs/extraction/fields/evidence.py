@@ -44,6 +44,7 @@ CHANGE_WORDS: frozenset[str] = frozenset(
         "byttepenge",
         "reszta",
         "vraceno",
+        "baki",
     ]
 )
 NEGATIVE: dict[str, frozenset[str]] = {
@@ -71,7 +72,7 @@ NEGATIVE: dict[str, frozenset[str]] = {
         ]
     ),
     "neg_sub": frozenset(
-        ["subtotal", "sub", "sous", "zwischensumme", "subtotaal", "net", "netto", "nett"]
+        ["subtotal", "sub", "sous", "zwischensumme", "subtotaal", "net", "netto", "nett", "kecil"]
     ),
     "neg_cash": frozenset(
         [
@@ -131,6 +132,7 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "karta",
             "hotovost",
             "vraceno",
+            "baki",
         ]
     ),
     "neg_round": frozenset(["rounding", "round", "adj", "adjustment", "arrondi", "rundung"]),

@@ -32,6 +32,11 @@ CA_ADDRESS = re.compile(
 # form's "IT"), Indonesia's "NPWP".
 IT_TAX_LABEL = re.compile(r"(?i)\bP\.\s?IVA\b|\bpartita\s+iva\b")
 ID_TAX_LABEL = re.compile(r"\bNPWP\b")
+# France's company registry numbers, "SIREN 123 456 789", "SIRET 123 456 789 00012".
+FR_REGISTRY = re.compile(r"\bSIRE[NT]\b")
+# A Malaysian private company, "Sdn. Bhd.", and its registration number as printed after its
+# name, "(001234567-K)", "(519537-X)".
+MY_COMPANY = re.compile(r"(?i)\bsdn\.?\s*bhd\b|\(\s*\d{5,12}\s*-\s*[A-Z]\s*\)")
 
 
 def address_countries(text: str) -> list[str]:
@@ -47,4 +52,8 @@ def address_countries(text: str) -> list[str]:
         found.append("IT")
     if ID_TAX_LABEL.search(text):
         found.append("ID")
+    if FR_REGISTRY.search(text):
+        found.append("FR")
+    if MY_COMPANY.search(text):
+        found.append("MY")
     return found

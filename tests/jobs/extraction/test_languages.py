@@ -416,3 +416,25 @@ def test_a_german_partnership_heads_its_invoice_above_the_customers_gmbh():
         row(0.38, (0.55, "Rechnungsbetrag"), (0.78, "2.380,00 €")),
     )
     assert values["issuer"] == "Weber & Partner Steuerberatung PartG mbB"
+
+
+def test_a_malay_receipt_totals_at_jumlah_not_at_the_cash_given_or_the_change():
+    rows = [
+        ("KEDAI RUNCIT AH SENG", ""),
+        ("(001234567-K)", ""),
+        ("NO 8 JALAN SS2/24, 47300 PETALING JAYA, SELANGOR", ""),
+        ("02/04/2025 19:22", ""),
+        ("MILO 1KG", "18.90"),
+        ("GULA 2KG", "6.50"),
+        ("TELUR 10", "6.50"),
+        ("JUMLAH", "31.90"),
+        ("TUNAI", "50.00"),
+        ("BAKI", "18.10"),
+    ]
+    built = [
+        row(0.03 + 0.04 * i, (0.05, left), *([(0.7, right)] if right else []))
+        for i, (left, right) in enumerate(rows)
+    ]
+    fields = extract_fields("receipt", [page(*built, source="ocr")]).fields
+    assert str(fields["total"].value) == "31.90"
+    assert fields["currency"].value == "MYR"

@@ -61,3 +61,11 @@ def test_the_numbers_of_an_address_are_no_document_numbers(line: str, number: st
     assert number in found and "30117" in found
     assert is_postcode(locator, found[number]) or is_house_number(locator, found[number])
     assert not is_postcode(locator, found["30117"]) and not is_house_number(locator, found["30117"])
+
+
+def test_french_registry_numbers_and_malaysian_company_forms_name_their_country():
+    assert address_countries("SIRET 123 456 789 00012") == ["FR"]
+    assert address_countries("KEDAI RUNCIT AH SENG (001234567-K)") == ["MY"]
+    assert address_countries("PERNIAGAAN MAJU SDN. BHD.") == ["MY"]
+    # A siren is no registry number in lower case, and a bracketed code needs its letter.
+    assert address_countries("siren test (12345)") == []
