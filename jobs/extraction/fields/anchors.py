@@ -33,7 +33,10 @@ INVOICE: Lexicon = {
         "|numero de factura|no de factura|factura no|no factura|factura numero|num. factura"
         "|numero da fatura|no da fatura|fatura no|no fatura|fatura numero|numero do documento"
         "|fakturanummer|fakturanr|faktura no|fakturanummer|numer faktury|no faktury"
-        "|faktura vat no|cislo faktury|faktura c|danovy doklad c|doklad c|cislo dokladu",
+        "|faktura vat no|cislo faktury|faktura c|danovy doklad c|doklad c|cislo dokladu"
+        "|gutschrift-nr|gutschrift nr|gutschriftsnr|gutschrifts-nr|credit note number"
+        "|credit memo number|credit memo no|no d'avoir|numero d'avoir|avoir no"
+        "|creditnotanummer|creditnota nummer|creditnota nr",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
@@ -175,7 +178,9 @@ OTHER: Lexicon = {
         "|date de fin de prestation|periode|facture associee|date de facture associee"
         "|no de facture associee|facture d'origine|facture initiale|facture rectifiee"
         "|original invoice|original invoice no|corrected invoice|ursprungliche rechnung"
-        "|ursprungsrechnung|bezug rechnung|factura original|factura rectificada"
+        "|ursprungsrechnung|bezug rechnung|zu rechnung|zur rechnung|zu rechnung nr"
+        "|bezuglich rechnung|betreffend rechnung|related invoice|relating to invoice"
+        "|en reference a la facture|factura original|factura rectificada"
         "|fattura di riferimento|fattura originale|oorspronkelijke factuur|fatura original"
         "|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
         "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"

@@ -438,3 +438,18 @@ def test_a_malay_receipt_totals_at_jumlah_not_at_the_cash_given_or_the_change():
     fields = extract_fields("receipt", [page(*built, source="ocr")]).fields
     assert str(fields["total"].value) == "31.90"
     assert fields["currency"].value == "MYR"
+
+
+def test_a_german_credit_note_gives_its_own_number_not_the_invoice_it_corrects():
+    values = _values(
+        "invoice",
+        row(0.05, (0.10, "Kaffeerösterei Braun KG")),
+        row(0.08, (0.10, "Marktplatz 3, 93047 Regensburg")),
+        row(0.17, (0.10, "Gutschrift"), (0.62, "Gutschrift-Nr.: CN-0311")),
+        row(0.19, (0.62, "Datum: 15.04.2025")),
+        row(0.21, (0.62, "zu Rechnung Nr. 2025-0977")),
+        row(0.30, (0.10, "Rücksendung Espressobohnen"), (0.78, "-100,84 €")),
+        row(0.34, (0.55, "USt. 19 %"), (0.78, "-19,16 €")),
+        row(0.36, (0.55, "Gutschriftsbetrag"), (0.78, "-120,00 €")),
+    )
+    assert values["invoice_number"] == "CN-0311"
