@@ -169,6 +169,7 @@ def main() -> int:
                     "expected": expected.get(theirs),
                     "confidence": confidence,
                     "right": ok,
+                    "approved": approved,
                 }
             )
             if args.show_wrong == ours and not ok:

@@ -127,13 +127,19 @@ def _phrase_tokens(phrase: str) -> list[str]:
     return [t for t in (fold_token(p) for p in phrase.split()) if t]
 
 
+_GLUED_CURRENCY = re.compile(r"(?:RM|Rp|[A-Z]{3}|[$€£¥₹])\s?\d")
+
+
 def _glued_value(word: Word, prefix: str) -> Word | None:
     """The value part of a word that starts with the label's last token (``"n°562044387"``)."""
     raw = word.text.strip()
     folded = fold_token(raw.replace("º", "°"))
     head = re.match(r"^(n°|no\.?|nr\.?|#)", raw.casefold()) if prefix == "no" else None
     cut = head.end() if head else (len(prefix) if folded.startswith(prefix) else 0)
-    if not cut or cut >= len(raw) or not (raw[cut].isdigit() or raw[cut] in ":#."):
+    if not cut or cut >= len(raw):
+        return None
+    # An amount with its currency may be glued on too: "Grand TotalRM21.85".
+    if not (raw[cut].isdigit() or raw[cut] in ":#." or _GLUED_CURRENCY.match(raw, cut)):
         return None
     rest = raw[cut:].lstrip(":#. ")
     if not rest or not rest[0].isalnum():

@@ -76,6 +76,12 @@ def test_value_glued_to_the_label_is_split_off():
     assert Locator([p], lexicon).best("invoice_number", "reference").value == "562044387"
 
 
+def test_an_amount_glued_to_the_label_with_its_currency_is_split_off():
+    p = page(row(0.1, (0.1, "Grand TotalRM21.85")))
+    lexicon = {"total_amount": [("grand total", 1.0)]}
+    assert str(Locator([p], lexicon).best("total_amount", "amount").value) == "21.85"
+
+
 def test_ocr_confidence_lowers_the_field_confidence():
     sure = page(row(0.1, (0.1, "Invoice number"), (0.4, "123456")))
     unsure = page(row(0.1, (0.1, "Invoice number"), (0.4, "123456"), confidence=0.5))
