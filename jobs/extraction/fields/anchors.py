@@ -68,6 +68,8 @@ INVOICE: Lexicon = {
     "total_amount": _weighted(
         "grand total|total amount|total amount due|amount due|balance due|total due"
         "|invoice total|total for this invoice|total incl. vat|total including vat"
+        "|total incl. gst|total incl gst|total including gst|total inclusive gst"
+        "|total inclusive of gst|total incl. tax|total including tax|total inclusive"
         "|total inc. vat|total to pay|amount payable|gesamtbetrag|gesamtsumme|rechnungsbetrag"
         "|endbetrag|zahlbetrag|zu zahlen|bruttosumme|bruttobetrag|rechnungssumme|endsumme"
         "|gesamtbetrag brutto|total ttc|montant ttc|montant total|net a payer"

@@ -1,3 +1,4 @@
+from jobs.extraction.fields.anchors import RECEIPT
 from jobs.extraction.fields.locate import Locator
 from tests.jobs.extraction.helpers import page, row
 
@@ -80,6 +81,15 @@ def test_an_amount_glued_to_the_label_with_its_currency_is_split_off():
     p = page(row(0.1, (0.1, "Grand TotalRM21.85")))
     lexicon = {"total_amount": [("grand total", 1.0)]}
     assert str(Locator([p], lexicon).best("total_amount", "amount").value) == "21.85"
+
+
+def test_a_total_including_gst_is_a_total_label_not_a_tax_one():
+    p = page(
+        row(0.1, (0.05, "SubTotal:"), (0.7, "251.00")),
+        row(0.14, (0.05, "Total Inclusive GST:"), (0.7, "217.00")),
+    )
+    found = Locator([p], RECEIPT).candidates("total", "amount")
+    assert [str(c.value) for c in found] == ["217.00"]
 
 
 def test_ocr_confidence_lowers_the_field_confidence():
