@@ -180,6 +180,16 @@ def test_a_label_ocr_misread_by_a_dropped_letter_or_a_digit_still_labels_its_val
         assert scored["73.00"]["label_right"] > 0.3, misread
 
 
+def test_a_vowel_ocr_read_as_another_vowel_is_repaired_in_label_words():
+    pages = _receipt(
+        row(0.50, (0.1, "Totel Amt Peyable :"), (0.8, "8.50")),
+        row(0.54, (0.1, "Cash :"), (0.8, "100.00")),
+        row(0.58, (0.1, "Chenge :"), (0.8, "91.50")),
+    )
+    scored = _scored(pages, "total", ["total"])
+    assert scored["8.50"]["label_right"] > 0
+
+
 def test_a_substituted_letter_is_not_repaired_into_another_label():
     # "CHARGE" is one letter from "CHANGE": a service charge must not read as change given.
     pages = _receipt(
