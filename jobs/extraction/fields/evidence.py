@@ -22,7 +22,7 @@ from typing import Any
 from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.layout import LabelMatch
 from jobs.extraction.fields.locate import Candidate, Locator
-from jobs.extraction.fields.text import fold_token, is_punctuation
+from jobs.extraction.fields.text import fold_token, is_punctuation, vowel_misreadings
 from jobs.extraction.types import Page
 
 # Words on a value's row, left of it, that say it is not the document's total.
@@ -175,6 +175,10 @@ NEGATIVE: dict[str, frozenset[str]] = {
         ]
     ),
 }
+# The words above as OCR may print them with one vowel misread ("Chenge", "Tendored").
+_NEGATIVE_MISREADINGS: dict[str, str] = vowel_misreadings(
+    frozenset().union(*NEGATIVE.values(), CHANGE_WORDS)
+)
 # Words of a row that deducts an amount paid in advance: the total before it is the
 # invoice's, the amount after it only what is left to pay.
 PREPAYMENT = frozenset(
@@ -382,7 +386,10 @@ def _label_relation(
 def _row_words_left(locator: Locator, candidate: Candidate, row_index: int) -> list[str]:
     x0 = (candidate.box or (0, 0, 0, 0))[0]
     row = locator.rows[candidate.page][row_index]
-    return [fold_token(w.text) for w in row.words if w.box[2] <= x0 + 0.002]
+    tokens = [fold_token(w.text) for w in row.words if w.box[2] <= x0 + 0.002]
+    if any(p.number == candidate.page and p.source == "ocr" for p in locator.pages):
+        tokens = [_NEGATIVE_MISREADINGS.get(t, t) for t in tokens]
+    return tokens
 
 
 def _numbered_row(locator: Locator, page: int, row_index: int) -> bool:

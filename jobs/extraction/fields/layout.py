@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jobs.extraction.fields.anchors import Lexicon
-from jobs.extraction.fields.text import fold_token
+from jobs.extraction.fields.text import fold_token, vowel_misreadings
 from jobs.extraction.types import Box, Page, Word
 
 
@@ -98,9 +98,6 @@ class LabelMatch:
 _DIGIT_FOR_LETTER = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 
 
-_VOWELS = "aeiou"
-
-
 def _ocr_repairs(phrases: dict[tuple[str, ...], dict[str, float]]) -> Callable[[str], str]:
     """A token as the lexicon spells it when OCR misread one of its label words: one letter
     dropped ("TOTL", "otal"), letters read as digits ("T0TAL"), or one vowel read as another
@@ -109,18 +106,11 @@ def _ocr_repairs(phrases: dict[tuple[str, ...], dict[str, float]]) -> Callable[[
     two label words could come from."""
     vocabulary = frozenset(t for tokens in phrases for t in tokens)
     dropped: dict[str, str] = {}
-    swapped: dict[str, str | None] = {}
     for word in vocabulary:
         if len(word) >= 5 and word.isalpha():
             for i in range(len(word)):
                 dropped.setdefault(word[:i] + word[i + 1 :], word)
-                if word[i] in _VOWELS:
-                    for vowel in _VOWELS.replace(word[i], ""):
-                        misread = word[:i] + vowel + word[i + 1 :]
-                        # None marks a misreading of two label words: left alone.
-                        swapped[misread] = word if swapped.get(misread, word) == word else None
-    for word in vocabulary:
-        swapped.pop(word, None)
+    swapped = vowel_misreadings(vocabulary)
 
     @functools.cache
     def repair(token: str) -> str:

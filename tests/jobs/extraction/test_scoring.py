@@ -188,6 +188,8 @@ def test_a_vowel_ocr_read_as_another_vowel_is_repaired_in_label_words():
     )
     scored = _scored(pages, "total", ["total"])
     assert scored["8.50"]["label_right"] > 0
+    # And in the words that speak against a value: the change given back.
+    assert scored["91.50"]["neg_cash"] == 1
 
 
 def test_a_substituted_letter_is_not_repaired_into_another_label():
