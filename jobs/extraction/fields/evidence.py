@@ -23,7 +23,7 @@ from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.layout import LabelMatch
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.text import fold_token, is_punctuation, vowel_misreadings
-from jobs.extraction.types import Page
+from jobs.extraction.types import Page, Word
 
 # Words on a value's row, left of it, that say it is not the document's total.
 # The change given back, in the lexicon's languages: cash given minus the change is the total.
@@ -278,19 +278,25 @@ def _row_of(locator: Locator, candidate: Candidate) -> int:
 _POSTCODE = re.compile(r"\d{3,5}|\d{2}-\d{3}|\d{4}-\d{3}")
 
 
+def _place_in_row(locator: Locator, candidate: Candidate) -> tuple[list[Word], int] | None:
+    """The words of a candidate's row and the index of its first word there."""
+    row_index = _row_of(locator, candidate) if candidate.words else -1
+    if row_index < 0:
+        return None
+    words = locator.rows[candidate.page][row_index].words
+    return words, next(i for i, w in enumerate(words) if w is candidate.words[0])
+
+
 def is_postcode(locator: Locator, candidate: Candidate) -> bool:
     """Whether a number is the postcode of an address line, not a reference: four or five
     digits after a country code ("DE 80333") or after a house number on a street's line,
     followed by a place ("Kerkstraat 4, 1017 GC Amsterdam"), or a US state's ZIP code after
     its town ("Dallas, TX 75201")."""
     raw = str(candidate.value)
-    if not (_POSTCODE.fullmatch(raw) and candidate.words):
+    place = _place_in_row(locator, candidate) if _POSTCODE.fullmatch(raw) else None
+    if place is None:
         return False
-    row_index = _row_of(locator, candidate)
-    if row_index < 0:
-        return False
-    words = locator.rows[candidate.page][row_index].words
-    index = next(i for i, w in enumerate(words) if w is candidate.words[0])
+    words, index = place
     before = words[index - 1].text if index > 0 else ""
     after = words[index + 1].text if index + 1 < len(words) else ""
     if len(raw) == 3:
@@ -321,13 +327,10 @@ def is_house_number(locator: Locator, candidate: Candidate) -> bool:
     """Whether a number is an address's house number, not a reference: before a street's
     name ("1200 Elm St", "12 rue des Tanneurs") or after it ("Industriestr. 124")."""
     raw = str(candidate.value)
-    if not (re.fullmatch(r"\d{1,5}[A-Za-z]?", raw) and candidate.words):
+    place = _place_in_row(locator, candidate) if re.fullmatch(r"\d{1,5}[A-Za-z]?", raw) else None
+    if place is None:
         return False
-    row_index = _row_of(locator, candidate)
-    if row_index < 0:
-        return False
-    words = locator.rows[candidate.page][row_index].words
-    index = next(i for i, w in enumerate(words) if w is candidate.words[0])
+    words, index = place
     if index > 0 and STREET_WORD.search(words[index - 1].text.rstrip(",")):
         return True
     for offset, word in enumerate(words[index + 1 : index + 5]):
