@@ -32,7 +32,7 @@ INVOICE: Lexicon = {
         "|factuurnr|factuur no|numero fattura|numero della fattura|fattura no|no fattura"
         "|numero de factura|no de factura|factura no|no factura|factura numero|num. factura"
         "|numero da fatura|no da fatura|fatura no|no fatura|fatura numero|numero do documento"
-        "|fakturanummer|fakturanr|faktura no|fakturanummer|numer faktury|no faktury"
+        "|fakturanummer|fakturanr|faktura no|numer faktury|no faktury"
         "|faktura vat no|cislo faktury|faktura c|danovy doklad c|doklad c|cislo dokladu"
         "|gutschrift-nr|gutschrift nr|gutschriftsnr|gutschrifts-nr|credit note number"
         "|credit memo number|credit memo no|no d'avoir|numero d'avoir|avoir no"

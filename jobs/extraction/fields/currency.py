@@ -253,6 +253,20 @@ COUNTRY_WORDS: dict[str, str] = {
     "thailand": "TH",
     "japan": "JP",
 }
+# The currency a country named on the page counts for, outside Europe (Europe's are in
+# parties.COUNTRY_CURRENCY). Canada, New Zealand and Hong Kong are left out: named alone they
+# were as often the buyer's country.
+_NAMED_COUNTRY_CURRENCY: dict[str, str] = {
+    "MY": "MYR",
+    "IN": "INR",
+    "SG": "SGD",
+    "AU": "AUD",
+    "US": "USD",
+    "ID": "IDR",
+    "PH": "PHP",
+    "TH": "THB",
+    "JP": "JPY",
+}
 _NUMBERISH = re.compile(r"\d")
 
 
@@ -318,17 +332,7 @@ def currency_evidence(
     for code, weight in weak.items():
         add(code, min(weight, _WEAK_SIGNS_AT_MOST * (2 if code in backed else 1)))
     for country in country_codes:
-        code = COUNTRY_CURRENCY.get(country) or {
-            "MY": "MYR",
-            "IN": "INR",
-            "SG": "SGD",
-            "AU": "AUD",
-            "US": "USD",
-            "ID": "IDR",
-            "PH": "PHP",
-            "TH": "THB",
-            "JP": "JPY",
-        }.get(country)
+        code = COUNTRY_CURRENCY.get(country) or _NAMED_COUNTRY_CURRENCY.get(country)
         if code:
             add(code, 1.5)
     return scores

@@ -25,7 +25,6 @@ from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.text import fold_token, is_punctuation, vowel_misreadings
 from jobs.extraction.types import Page, Word
 
-# Words on a value's row, left of it, that say it is not the document's total.
 # The change given back, in the lexicon's languages: cash given minus the change is the total.
 CHANGE_WORDS: frozenset[str] = frozenset(
     [
@@ -47,6 +46,7 @@ CHANGE_WORDS: frozenset[str] = frozenset(
         "baki",
     ]
 )
+# Words on a value's row, left of it, that say it is not the document's total.
 NEGATIVE: dict[str, frozenset[str]] = {
     "neg_tax": frozenset(
         [
@@ -79,16 +79,11 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "cash",
             "tendered",
             "tender",
-            "change",
-            "changed",
-            "kembali",
             "tunai",
             "bargeld",
             "gegeben",
-            "ruckgeld",
             "espece",
             "especes",
-            "rendu",
             "paid",
             "received",
             "payment",
@@ -99,42 +94,32 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "debit",
             "credit",
             "amex",
-            # Cash given, change and card rows in the other languages of the lexicon.
+            # Cash given and card rows in the other languages of the lexicon.
             "bar",
             "geg",
-            "zuruck",
-            "wechselgeld",
             "karte",
             "girocard",
             "ec",
             "cb",
             "carte",
-            "wisselgeld",
             "contant",
             "pin",
             "contanti",
-            "resto",
             "efectivo",
             "entregado",
-            "cambio",
             "tarjeta",
             "dinheiro",
-            "troco",
             "contante",
             "kontant",
             "kontanter",
             "kort",
-            "vaxel",
-            "byttepenge",
             "gotowka",
             "gotówka",
-            "reszta",
             "karta",
             "hotovost",
-            "vraceno",
-            "baki",
         ]
-    ),
+    )
+    | CHANGE_WORDS,
     "neg_round": frozenset(["rounding", "round", "adj", "adjustment", "arrondi", "rundung"]),
     "neg_qty": frozenset(
         [
@@ -390,7 +375,7 @@ def _row_words_left(locator: Locator, candidate: Candidate, row_index: int) -> l
     x0 = (candidate.box or (0, 0, 0, 0))[0]
     row = locator.rows[candidate.page][row_index]
     tokens = [fold_token(w.text) for w in row.words if w.box[2] <= x0 + 0.002]
-    if any(p.number == candidate.page and p.source == "ocr" for p in locator.pages):
+    if _page(locator, candidate.page).source == "ocr":
         tokens = [_NEGATIVE_MISREADINGS.get(t, t) for t in tokens]
     return tokens
 
