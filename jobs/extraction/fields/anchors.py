@@ -1,5 +1,6 @@
 """Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish,
-Portuguese, Swedish, Danish, Norwegian, Polish and Czech name their fields.
+Portuguese, Swedish, Danish, Norwegian, Polish, Czech, Finnish, Estonian, Lithuanian,
+Hungarian, Romanian, Croatian, Slovenian and Turkish name their fields.
 
 Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
 "Grand Total" names the payable total for sure, a bare "Total" may head any column. Phrases are
@@ -36,12 +37,16 @@ INVOICE: Lexicon = {
         "|faktura vat no|cislo faktury|faktura c|danovy doklad c|doklad c|cislo dokladu"
         "|gutschrift-nr|gutschrift nr|gutschriftsnr|gutschrifts-nr|credit note number"
         "|credit memo number|credit memo no|no d'avoir|numero d'avoir|avoir no"
-        "|creditnotanummer|creditnota nummer|creditnota nr",
+        "|creditnotanummer|creditnota nummer|creditnota nr"
+        "|laskun numero|laskunumero|laskun nro|lasku nro|arve nr|arve number|arve no"
+        "|saskaitos nr|saskaitos numeris|szamlaszam|szamla sorszama|szamla szama"
+        "|numar factura|nr factura|factura nr|seria nr|seria si nr|racun br|racun broj"
+        "|broj racuna|racun st|stevilka racuna|fatura numarasi|fatura numarası",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
         "|factura rectificativa|numero de documento|faktura|kreditnota|faktura korygujaca"
-        "|dobropis",
+        "|dobropis|lasku|arve|szamla|racun|saskaita faktura|saskaita",
         "invoice",
     ),
     "invoice_date": _weighted(
@@ -51,9 +56,13 @@ INVOICE: Lexicon = {
         "|data fattura|data della fattura|data di emissione|data documento"
         "|fecha de factura|fecha factura|fecha de emision|fecha de expedicion"
         "|data da fatura|data de emissao|data emissao|data do documento|fakturadatum"
-        "|fakturadato|data wystawienia|data faktury|datum vystaveni|datum faktury",
+        "|fakturadato|data wystawienia|data faktury|datum vystaveni|datum faktury"
+        "|laskun paivamaara|laskun pvm|laskutuspaiva|arve kuupaev|saskaitos data"
+        "|israsymo data|szamla kelte|kiallitas kelte|kiallitas datuma|data facturii"
+        "|data emiterii|datum racuna|datum izdavanja|datum izdaje|fatura tarihi"
+        "|duzenleme tarihi|düzenleme tarihi",
         "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato",
-        "date|datum|data|dated|fecha|dato",
+        "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm",
     ),
     "due_date": _weighted(
         "due date|payment due|payment due date|date due|due on|pay by|faellig am|fallig am"
@@ -63,7 +72,9 @@ INVOICE: Lexicon = {
         "|fecha de vencimiento|vencimiento|fecha de pago|data de vencimento"
         "|data limite de pagamento|forfallodatum|forfallodag|sista betalningsdag|forfaldsdato"
         "|betalingsfrist|forfallsdato|termin płatności|termin platnosci|datum splatnosti"
-        "|splatnost",
+        "|splatnost|erapaiva|maksetahtaeg|tasuda hiljemalt|apmoketi iki|moketi iki"
+        "|fizetesi hatarido|esedekesseg|data scadentei|scadenta|datum dospijeca|dospijece"
+        "|rok placanja|rok placila|son odeme tarihi|vade tarihi",
     ),
     "total_amount": _weighted(
         "grand total|total amount|total amount due|amount due|balance due|total due"
@@ -83,9 +94,14 @@ INVOICE: Lexicon = {
         "|å betale|a betale|totalt å betale|do zapłaty|razem do zapłaty|kwota do zapłaty"
         "|suma do zapłaty|celkem k uhrade|k uhrade|celkem k zaplaceni|celkova castka"
         "|jumlah bayaran|jumlah perlu dibayar|jumlah keseluruhan|jumlah bayar|total bayar"
-        "|jumlah tagihan|total tagihan",
+        "|jumlah tagihan|total tagihan|maksettava yhteensa|maksettava|loppusumma"
+        "|kokku tasuda|tasuda kokku|tasuda|is viso moketi|moketi is viso|suma moketi"
+        "|fizetendo|fizetendo osszeg|brutto osszesen|vegosszeg|total de plata|total plata"
+        "|ukupno za platiti|ukupno za placanje|za platiti|za placilo|skupaj za placilo"
+        "|odenecek tutar|ödenecek tutar|genel toplam|vergiler dahil toplam tutar",
         "totaal|totale|brutto|gesamt brutto|summe brutto|totalt|i alt|razem|celkem|summa"
-        "|wartosc brutto|wartość brutto|jumlah",
+        "|wartosc brutto|wartość brutto|jumlah|yhteensa|kokku|is viso|osszesen|ukupno|skupaj"
+        "|toplam tutar|toplam",
         "total|summe|gesamt",
     ),
     "net_amount": _weighted(
@@ -98,7 +114,10 @@ INVOICE: Lexicon = {
         "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount|exkl. moms"
         "|summa exkl. moms|belopp exkl. moms|exklusive moms|ekskl. moms|i alt ekskl. moms"
         "|eksklusive moms|razem netto|wartosc netto|wartość netto|kwota netto|zaklad dph"
-        "|celkem bez dph|bez dph",
+        "|celkem bez dph|bez dph|veroton yhteensa|veroton hinta|veroton|summa km-ta"
+        "|kokku km-ta|kokku ilma km-ta|suma be pvm|be pvm|netto osszesen|netto osszeg"
+        "|total fara tva|valoare fara tva|baza impozabila|ukupno bez pdv|iznos bez pdv"
+        "|osnovica|skupaj brez ddv|brez ddv|osnova za ddv|ara toplam|kdv haric|matrah",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
@@ -107,8 +126,10 @@ INVOICE: Lexicon = {
         "|steuerbetrag|ust-betrag|mwst-betrag"
         "|zzgl. mwst|montant tva|total tva|btw bedrag|totaal btw|importo iva|totale iva"
         "|cuota iva|importe iva|total iva|valor do iva|valor iva|di cui iva|momsbelopp|moms i alt"
-        "|kwota vat|podatek vat|vyse dph|castka dph",
-        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph",
+        "|kwota vat|podatek vat|vyse dph|castka dph|alv yhteensa|alv:n osuus|kaibemaks"
+        "|km summa|pvm suma|afa osszesen|afa osszeg|total tva|iznos pdv|ukupno pdv"
+        "|znesek ddv|kdv tutari|kdv tutarı",
+        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv",
         "tax|ust|btw",
     ),
     "iban": _weighted("iban|iban code|iban-nr|iban nr"),
@@ -121,7 +142,10 @@ INVOICE: Lexicon = {
         "|btw-identificatienummer|partita iva|p. iva|p.iva|nif|cif|nif/cif|n.i.f|c.i.f"
         "|nipc|numero de contribuinte|nif do cliente|momsreg.nr|momsregistreringsnummer"
         "|momsreg.no|cvr|cvr-nr|cvr-no|mva-nummer|nip|dic|vat-nr|uid|uid-nr|uid-nummer"
-        "|mwst-nr|mwst-nummer",
+        "|mwst-nr|mwst-nummer|y-tunnus|ytunnus|alv-numero|alv nro|alv rek|kmkr|kmkr nr"
+        "|km reg nr|pvm kodas|pvm moketojo kodas|adoszam|kozossegi adoszam|cui|cod fiscal"
+        "|cod unic de inregistrare|oib|id za ddv|ddv id|id st za ddv|davcna stevilka"
+        "|vergi no|vergi numarasi|vergi numarası|vkn",
         "tax id|vat/tin",
         "btw|vat",
     ),
@@ -130,7 +154,8 @@ INVOICE: Lexicon = {
         "|rechnungsempfanger|rechnungsadresse|facture a|facturer a|adresse de facturation"
         "|factuuradres|gefactureerd aan|spett.le|intestatario|destinatario"
         "|facturar a|datos del cliente|faturar a|dados do cliente|kopare|nabywca|odbiorca"
-        "|odberatel|kupujici",
+        "|odberatel|kupujici|ostaja|maksaja|laskutettava|ostja|maksja|pirkejas|vevo"
+        "|cumparator|beneficiar|kupac|kupec|alici|alıcı|sayin|sayın",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",
     ),
     "issuer": _weighted(
@@ -138,7 +163,9 @@ INVOICE: Lexicon = {
         "|verkaufer|lieferant|kontoinhaber|vendu par|vendeur|fournisseur|titulaire du compte"
         "|verkocht door|verkoper|leverancier|rekeninghouder|venduto da|venditore|fornitore"
         "|emisor|proveedor|vendedor|fornecedor|emitente|titular de la cuenta|saljare"
-        "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici",
+        "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici"
+        "|myyja|laskuttaja|muuja|tarnija|pardavejas|tiekejas|elado|szallito|furnizor"
+        "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı",
     ),
 }
 
@@ -202,7 +229,15 @@ OTHER: Lexicon = {
         "|org.nr|orgnr|organisationsnummer|org.no|organisasjonsnummer|kundnummer|kundnr"
         "|kundenummer|kundenr|ordernr|er ordre|ordrenr|bankgiro|plusgiro|regon|krs|ico"
         "|data sprzedaży|data sprzedazy|data dostawy|leveransdatum|leveringsdato"
-        "|datum zdanitelneho plneni|duzp|objednavka|cislo objednavky|zamowienie",
+        "|datum zdanitelneho plneni|duzp|objednavka|cislo objednavky|zamowienie"
+        # ... and of the Finnish, Baltic, Hungarian, Romanian, Croatian, Slovenian and
+        # Turkish ones: payment references, registry numbers, delivery dates.
+        "|viitenumero|viite|viitenro|registrikood|reg. kood|reg kood|imones kodas"
+        "|cegjegyzekszam|nr. reg. com|nr reg com|reg. com|maticna st|maticna stevilka"
+        "|maticni broj|mbs|poziv na broj|sklic|mersis no|ticaret sicil no|toimituspaiva"
+        "|tarnekuupaev|pristatymo data|teljesites datuma|teljesites kelte|data livrarii"
+        "|datum isporuke|datum dobave|datum opravljene storitve|sevk tarihi|tilausnumero"
+        "|tellimuse nr|uzsakymo nr|rendelesszam|comanda nr",
     )
 }
 

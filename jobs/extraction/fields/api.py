@@ -21,7 +21,7 @@ from jobs.extraction.fields.invoice import (
 from jobs.extraction.fields.learned import apply_learned
 from jobs.extraction.fields.locate import Locator
 from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
-from jobs.extraction.fields.receipt import extract_receipt
+from jobs.extraction.fields.receipt import extract_receipt, unsign_total
 from jobs.extraction.fields.validation import required_errors, totals_errors, validate_value
 from jobs.extraction.types import Page
 
@@ -147,6 +147,7 @@ def extract_fields(
             used = apply_learned(
                 pages, fields, learned, kind=kind, types=RECEIPT_TYPES, lexicon={**RECEIPT, **OTHER}
             )
+        unsign_total(fields, pages)
         _date_order(fields, RECEIPT_TYPES, pages)
         _check(fields, RECEIPT_TYPES, today=today)
     elif kind == "custom":

@@ -81,6 +81,7 @@ SYMBOLS: dict[str, str] = {
     "₩": "KRW",
     "₽": "RUB",
     "₺": "TRY",
+    "₱": "PHP",
     "₪": "ILS",
     "₫": "VND",
     "฿": "THB",
@@ -174,6 +175,7 @@ _STRONG_SIGNS: dict[str, str] = {
     "₩": "KRW",
     "₽": "RUB",
     "₺": "TRY",
+    "₱": "PHP",
 }
 _WEAK_SIGNS: dict[str, str] = {"$": "USD", "¥": "JPY"}
 
@@ -195,6 +197,19 @@ _WORD_SIGNS: dict[str, str] = {
     "rp": "IDR",
     "rp.": "IDR",
 }
+# What Hungary, Turkey and Romania print after their amounts ("254 000 Ft", "85,00 TL",
+# "120,00 lei"), matched as written: "10 ft" is ten feet.
+_CASED_WORD_SIGNS: dict[str, str] = {
+    "Ft": "HUF",
+    "Ft.": "HUF",
+    "TL": "TRY",
+    "lei": "RON",
+    "Lei": "RON",
+    "LEI": "RON",
+}
+# The rest of a word that carries a sign glued to its amount ("Rs.40", "12,50Ft"): a
+# number, not a part number's digits ("6205-2RS" is a bearing, not rupees).
+_GLUED_AMOUNT = re.compile(r"[.\s]*[-+]?[\d.,']*\d[\d.,']*[-+]?")
 # Dollars that say whose they are ("S$ 6.32", "A$12"): strong signs, not a shared "$".
 _OWNED_DOLLARS: dict[str, str] = {s: c for s, c in SYMBOLS.items() if "$" in s and s != "$"}
 _DOLLAR_COUNTRIES: dict[str, str] = {
@@ -270,6 +285,16 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
 _NUMBERISH = re.compile(r"\d")
 
 
+def _glued_to_amount(token: str, sign: str) -> bool:
+    """Whether a word is a sign at one end of an amount ("Rs.40", "RM39.00", "12Ft")."""
+    folded, sign = token.casefold(), sign.casefold()
+    if folded.startswith(sign):
+        return bool(_GLUED_AMOUNT.fullmatch(folded[len(sign) :]))
+    if folded.rstrip(".").endswith(sign):
+        return bool(_GLUED_AMOUNT.fullmatch(folded.rstrip(".")[: -len(sign)]))
+    return False
+
+
 def currency_evidence(
     words: list[tuple[str, float]], text: str, countries: list[str]
 ) -> dict[str, float]:
@@ -308,9 +333,14 @@ def currency_evidence(
         if (
             token.casefold() in _WORD_SIGNS
             or bare.casefold() in _WORD_SIGNS
-            and _NUMBERISH.search(token)
+            and _glued_to_amount(token, bare)
         ):
             add(_WORD_SIGNS.get(token.casefold()) or _WORD_SIGNS[bare.casefold()], 2.0 * weight)
+            continue
+        if token in _CASED_WORD_SIGNS or (
+            bare in _CASED_WORD_SIGNS and _glued_to_amount(token, bare)
+        ):
+            add(_CASED_WORD_SIGNS.get(token) or _CASED_WORD_SIGNS[bare], 2.0 * weight)
             continue
         owned = next((c for s, c in _OWNED_DOLLARS.items() if s in token.upper()), None)
         if owned:

@@ -201,12 +201,14 @@ def parse_date_text(text: str, *, dayfirst: bool = True) -> dt.date:
     cleaned = text.strip().strip(",;:()")
     if not cleaned:
         raise DateError("empty date")
-    numeric = _numeric(cleaned, dayfirst=dayfirst)
-    if numeric is not None:
-        return numeric
-    written = _written(cleaned)
-    if written is not None:
-        return written
+    # Hungarian, Croatian, Serbian and Slovak dates end in a dot: "2025.03.10.", "21.03.2025.".
+    for form in (cleaned, cleaned[:-1]) if cleaned.endswith(".") else (cleaned,):
+        numeric = _numeric(form, dayfirst=dayfirst)
+        if numeric is not None:
+            return numeric
+        written = _written(form)
+        if written is not None:
+            return written
     raise DateError(f"{text!r} is not a recognised date")
 
 

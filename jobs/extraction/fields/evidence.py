@@ -295,9 +295,26 @@ def is_postcode(locator: Locator, candidate: Candidate) -> bool:
         return False
     if re.fullmatch(r"[A-Z]{1,2}-?", before):
         return True
+    if index == 0 and _street_above(locator, candidate):
+        return True  # an address's last line: "Teollisuuskatu 9" above "33100 Tampere"
     return before.endswith(",") and (
         any(STREET_WORD.search(w.text) for w in words[:index])
         or bool(re.fullmatch(r"\d{1,4}[a-zA-Z]?,", before))  # after a house number
+    )
+
+
+def _street_above(locator: Locator, candidate: Candidate) -> bool:
+    """Whether the row above a candidate's holds a street: a street word, or a name ending
+    in a house number ("Obala kneza Branimira 8", "Dunajska cesta 156")."""
+    row_index = _row_of(locator, candidate)
+    if row_index < 1:
+        return False
+    words = [w.text for w in locator.rows[candidate.page][row_index - 1].words]
+    if any(STREET_WORD.search(text.rstrip(",")) for text in words):
+        return True
+    return any(
+        re.fullmatch(r"\d{1,4}[a-zA-Z]?,?", number) and re.fullmatch(r"[^\W\d_]{3,}", name)
+        for name, number in zip(words, words[1:], strict=False)
     )
 
 

@@ -79,6 +79,27 @@ def _payment_method(locator: Locator) -> ExtractedField:
     return ExtractedField()
 
 
+# Words of a receipt that gives money back, as folded: its total may rightly be negative.
+_REFUND = re.compile(
+    r"(?<![a-z])(refund\w*|returns?|returned|void(ed)?|credit|retour\w*|ru?e?ckgabe|"
+    r"erstattung|gutschrift|storno|rembours\w*|avoir|reembolso|devolucion|rimborso|"
+    r"reso|pulangan|bayaran balik)(?![a-z])"
+)
+
+
+def unsign_total(fields: dict[str, FieldValue], pages: Sequence[Page]) -> None:
+    """A receipt's total read as negative where nothing on it is given back: the minus is a
+    mark OCR read before the amount ("Total Payable: -51.88"), not the shop's. A refund or a
+    void says what it is, and keeps its sign. (Other negative amounts on the page are no
+    sign of one: OCR reads a dash before many numbers.)"""
+    total = fields.get("total")
+    if not isinstance(total, ExtractedField) or not str(total.value or "").startswith("-"):
+        return
+    if any(_REFUND.search(fold(page.text)) for page in pages):
+        return
+    total.value = str(total.value)[1:]
+
+
 def extract_receipt(pages: Sequence[Page]) -> dict[str, FieldValue]:
     locator = Locator(pages, {**RECEIPT, **OTHER})
     date_field, _ = extract_scored(locator, "date", ["date"], kind="receipt")

@@ -86,3 +86,8 @@ def test_a_range_of_dates_gives_its_end_and_no_date_made_of_its_halves():
         parse_date_text("1 - July 31")
     assert parse_date_text("July 31 , 2014") == dt.date(2014, 7, 31)
     assert parse_date_text("12 - Mar - 2018") == dt.date(2018, 3, 12)
+
+
+def test_a_date_ending_in_a_dot_as_hungarian_and_croatian_invoices_print_it():
+    assert parse_date_text("2025.03.10.") == dt.date(2025, 3, 10)
+    assert parse_date_text("21.03.2025.") == dt.date(2025, 3, 21)

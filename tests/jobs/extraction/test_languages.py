@@ -453,3 +453,62 @@ def test_a_german_credit_note_gives_its_own_number_not_the_invoice_it_corrects()
         row(0.36, (0.55, "Gutschriftsbetrag"), (0.78, "-120,00 €")),
     )
     assert values["invoice_number"] == "CN-0311"
+
+
+def test_a_finnish_invoice_takes_its_number_and_sum_not_the_postcode_or_the_iban():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Kivi Rakennus Oy")),
+        row(0.06, (0.05, "Teollisuuskatu 9")),
+        row(0.08, (0.05, "33100 Tampere")),
+        row(0.10, (0.05, "Y-tunnus 2845123-7")),
+        row(0.16, (0.55, "LASKU")),
+        row(0.19, (0.55, "Laskun numero"), (0.78, "20250042")),
+        row(0.21, (0.55, "Laskun päivämäärä"), (0.78, "14.3.2025")),
+        row(0.23, (0.55, "Eräpäivä"), (0.78, "28.3.2025")),
+        row(0.40, (0.05, "Asennustyö"), (0.60, "8 h"), (0.80, "2 450,40")),
+        row(0.60, (0.55, "Veroton yhteensä"), (0.80, "2 450,40")),
+        row(0.62, (0.55, "ALV 25,5 %"), (0.80, "624,85")),
+        row(0.64, (0.55, "Yhteensä"), (0.80, "3 075,25 €")),
+        row(0.70, (0.05, "Maksa laskun summa tilille FI21 1234 5600 0007 85")),
+    )
+    assert values["invoice_number"] == "20250042"
+    assert values["invoice_date"] == "2025-03-14"
+    assert values["due_date"] == "2025-03-28"
+    assert str(values["total_amount"]) == "3075.25"
+    assert str(values["net_amount"]) == "2450.40"
+    assert values["issuer"] == "Kivi Rakennus Oy"
+
+
+def test_a_croatian_invoice_with_dates_ending_in_a_dot_and_its_address_on_two_lines():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Jadran Media d.o.o.")),
+        row(0.06, (0.05, "Ulica Ivana Lučića 2a")),
+        row(0.08, (0.05, "10000 Zagreb")),
+        row(0.10, (0.05, "OIB: 45678912345")),
+        row(0.16, (0.05, "RAČUN br. 117-1-1")),
+        row(0.19, (0.05, "Datum računa:"), (0.30, "21.03.2025.")),
+        row(0.21, (0.05, "Dospijeće:"), (0.30, "05.04.2025.")),
+        row(0.40, (0.05, "Oglasni prostor"), (0.80, "1.250,00")),
+        row(0.60, (0.55, "PDV 25 %"), (0.80, "312,50")),
+        row(0.64, (0.55, "Ukupno za platiti"), (0.80, "1.562,50 EUR")),
+    )
+    assert values["invoice_number"] == "117-1-1"
+    assert values["invoice_date"] == "2025-03-21"
+    assert values["due_date"] == "2025-04-05"
+    assert str(values["total_amount"]) == "1562.50"
+    assert values["currency"] == "EUR"
+
+
+def test_forint_lira_and_lei_printed_after_the_amount_name_their_currency():
+    for amount, code in (("254 000 Ft", "HUF"), ("14.160,00 TL", "TRY"), ("5.831,00 lei", "RON")):
+        words = [(w, 0.99) for w in amount.split()]
+        scores = currency_evidence(words, amount, [])
+        assert max(scores, key=scores.get) == code
+
+
+def test_feet_and_a_part_numbers_letters_are_no_currency():
+    words = [("Cable", 0.99), ("10", 0.99), ("ft", 0.99), ("Bearing", 0.99), ("6205-2RS", 0.99)]
+    assert currency_evidence(words, "Cable 10 ft Bearing 6205-2RS", []) == {}
+    assert currency_evidence([("Rs.40", 0.99)], "Rs.40", []) == {"INR": 2.0 * 0.99}

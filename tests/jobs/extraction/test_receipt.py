@@ -20,3 +20,17 @@ def test_a_time_without_am_or_pm_is_kept_as_printed():
     assert (
         _time(row(0.10, (0.05, "12.03.2024"), (0.25, "14:22"), (0.40, "Bon-Nr.:4711"))) == "14:22"
     )
+
+
+def _receipt_total(*lines: str) -> str:
+    from jobs.extraction.fields.api import extract_fields
+
+    rows = [row(0.05 + 0.04 * i, (0.1, line)) for i, line in enumerate(lines)]
+    return str(extract_fields("receipt", [page(*rows, source="ocr")]).fields["total"].value)
+
+
+def test_a_minus_read_before_a_receipts_total_is_dropped_unless_it_is_a_refund():
+    sale = ["GARDENIA BAKERIES SDN BHD", "TAX INVOICE", "Date: 03/08/2017", "Bread 51.88"]
+    assert _receipt_total(*sale, "Total Payable: -51.88") == "51.88"
+    refund = ["GARDENIA BAKERIES SDN BHD", "REFUND", "Date: 03/08/2017", "Bread -51.88"]
+    assert _receipt_total(*refund, "Total Payable: -51.88") == "-51.88"
