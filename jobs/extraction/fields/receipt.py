@@ -81,7 +81,7 @@ def _payment_method(locator: Locator) -> ExtractedField:
 
 # Words of a receipt that gives money back, as folded: its total may rightly be negative.
 _REFUND = re.compile(
-    r"(?<![a-z])(refund\w*|returns?|returned|void(ed)?|credit|retour\w*|ru?e?ckgabe|"
+    r"(?<![a-z])(refund\w*|returns?|returned|void(ed)?|credit (note|memo)|retour\w*|ru?e?ckgabe|"
     r"erstattung|gutschrift|storno|rembours\w*|avoir|reembolso|devolucion|rimborso|"
     r"reso|pulangan|bayaran balik)(?![a-z])"
 )
