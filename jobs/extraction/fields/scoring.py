@@ -24,14 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jobs.extraction.fields.evidence import (
-    NEGATIVE,
-    Scored,
-    _page,
-    features,
-    is_house_number,
-    is_postcode,
-)
+from jobs.extraction.fields.addresses import is_house_number, is_postcode
+from jobs.extraction.fields.evidence import NEGATIVE, Scored, _page, features
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
 

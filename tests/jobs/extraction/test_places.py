@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from jobs.extraction.fields.addresses import is_house_number, is_postcode
 from jobs.extraction.fields.anchors import INVOICE
-from jobs.extraction.fields.evidence import is_house_number, is_postcode
 from jobs.extraction.fields.locate import Locator
 from jobs.extraction.fields.places import address_countries
 from tests.jobs.extraction.helpers import page, row
