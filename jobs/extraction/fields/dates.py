@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from jobs.extraction.fields.places import US_ADDRESS, US_NAME
+from jobs.extraction.fields.places import PH_TAX_ID, US_ADDRESS, US_NAME
 from jobs.extraction.fields.text import fold
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
@@ -15,7 +15,6 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "januar",
         "jaenner",
         "janner",
-        "jan",
         "janvier",
         "janv",
         "januari",
@@ -34,7 +33,179 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     11: ("november", "nov", "novembre"),
     12: ("december", "dec", "dezember", "dez", "decembre", "dicembre", "dic"),
 }
-MONTHS: dict[str, int] = {name: month for month, names in _MONTH_NAMES.items() for name in names}
+# The same in the lexicon's other languages, as folded (accents stripped), in the forms
+# dates use: Spanish, Portuguese, Swedish, Danish and Norwegian, Polish and Czech in the
+# genitive, Finnish with and without "-ta", Estonian, Lithuanian in the genitive,
+# Hungarian, Romanian, Slovenian, Turkish and Malay. (Croatian is left out: its "listopada"
+# is October where Polish "listopada" is November.)
+_MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: (
+        "enero",
+        "ene",
+        "janeiro",
+        "jan",
+        "stycznia",
+        "ledna",
+        "tammikuuta",
+        "tammikuu",
+        "jaanuar",
+        "sausio",
+        "ianuarie",
+        "ocak",
+    ),
+    2: (
+        "febrero",
+        "fevereiro",
+        "fev",
+        "lutego",
+        "unora",
+        "helmikuuta",
+        "helmikuu",
+        "veebruar",
+        "vasario",
+        "februarie",
+        "subat",
+        "şubat",
+    ),
+    3: (
+        "marco",
+        "marca",
+        "brezna",
+        "maaliskuuta",
+        "maaliskuu",
+        "marts",
+        "kovo",
+        "marcius",
+        "martie",
+        "marec",
+        "mart",
+        "mac",
+    ),
+    4: (
+        "abril",
+        "abr",
+        "kwietnia",
+        "dubna",
+        "huhtikuuta",
+        "huhtikuu",
+        "aprill",
+        "balandzio",
+        "aprilis",
+        "aprilie",
+        "nisan",
+    ),
+    5: (
+        "mayo",
+        "maio",
+        "maj",
+        "maja",
+        "kvetna",
+        "toukokuuta",
+        "toukokuu",
+        "geguzes",
+        "majus",
+        "mayıs",
+    ),
+    6: (
+        "junio",
+        "junho",
+        "czerwca",
+        "cervna",
+        "kesakuuta",
+        "kesakuu",
+        "juuni",
+        "birzelio",
+        "junius",
+        "iunie",
+        "junij",
+        "haziran",
+    ),
+    7: (
+        "julio",
+        "julho",
+        "lipca",
+        "cervence",
+        "heinakuuta",
+        "heinakuu",
+        "juuli",
+        "liepos",
+        "julius",
+        "iulie",
+        "julij",
+        "temmuz",
+        "julai",
+    ),
+    8: (
+        "augusti",
+        "sierpnia",
+        "srpna",
+        "elokuuta",
+        "elokuu",
+        "rugpjucio",
+        "augusztus",
+        "avgust",
+        "agustos",
+        "ağustos",
+        "ogos",
+    ),
+    9: (
+        "septiembre",
+        "setembro",
+        "wrzesnia",
+        "zari",
+        "syyskuuta",
+        "syyskuu",
+        "rugsejo",
+        "szeptember",
+        "septembrie",
+        "eylul",
+    ),
+    10: (
+        "octubre",
+        "outubro",
+        "pazdziernika",
+        "rijna",
+        "lokakuuta",
+        "lokakuu",
+        "oktoober",
+        "spalio",
+        "octombrie",
+        "ekim",
+    ),
+    11: (
+        "noviembre",
+        "novembro",
+        "listopada",
+        "listopadu",
+        "marraskuuta",
+        "marraskuu",
+        "lapkricio",
+        "noiembrie",
+        "kasım",
+        "kasim",
+    ),
+    12: (
+        "diciembre",
+        "dezembro",
+        "desember",
+        "grudnia",
+        "prosince",
+        "joulukuuta",
+        "joulukuu",
+        "detsember",
+        "gruodzio",
+        "decembrie",
+        "aralık",
+        "aralik",
+        "disember",
+    ),
+}
+MONTHS: dict[str, int] = {
+    name: month
+    for table in (_MONTH_NAMES, _MORE_MONTH_NAMES)
+    for month, names in table.items()
+    for name in names
+}
 
 # Words that may surround a written date without changing it.
 _WEEKDAYS = {
@@ -156,6 +327,11 @@ def _numeric(text: str, *, dayfirst: bool) -> dt.date | None:
 _RANGE_DASH = re.compile(r"\s[-–—]\s")
 
 
+# Words written dates carry between their parts: "15 de marzo de 2025", "12th of March",
+# "2025 m. kovo 12 d." (Lithuanian: year, day), "12 marca 2025 r." (Polish: year).
+_DATE_FILLERS = frozenset(["de", "del", "of", "the", "m", "d", "r"])
+
+
 def _written(text: str) -> dt.date | None:
     if len(_RANGE_DASH.findall(text)) == 1:
         return None
@@ -176,7 +352,7 @@ def _written(text: str) -> dt.date | None:
             numbers.append(ordinal.group(1))
         elif token in MONTHS and month is None:
             month = MONTHS[token]
-        elif token in _WEEKDAYS:
+        elif token in _WEEKDAYS or token in _DATE_FILLERS:
             continue
         else:
             return None
@@ -260,7 +436,7 @@ def month_first(text: str) -> bool:
 
     The document's own unambiguous dates with four-digit years decide ("11/23/2024" can only
     be month first, "23/11/2024" only day first); without them, an address in the United
-    States does. Day first otherwise, as most of the world writes."""
+    States or a Philippine tax number does. Day first otherwise, as most of the world writes."""
     day = month = 0
     for first, second, year in _ANY_NUMERIC.findall(text):
         if len(year) != 4:
@@ -272,7 +448,7 @@ def month_first(text: str) -> bool:
             month += 1
     if day != month:
         return month > day
-    return bool(US_ADDRESS.search(text) or US_NAME.search(text))
+    return bool(US_ADDRESS.search(text) or US_NAME.search(text) or PH_TAX_ID.search(text))
 
 
 def month_first_reading(raw: str) -> dt.date | None:

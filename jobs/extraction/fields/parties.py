@@ -279,6 +279,7 @@ COUNTRY_CURRENCY: dict[str, str] = {
     "NO": "NOK",
     "RO": "RON",
     "BG": "BGN",
+    "TR": "TRY",
 }
 
 

@@ -37,6 +37,24 @@ FR_REGISTRY = re.compile(r"\bSIRE[NT]\b")
 # A Malaysian private company, "Sdn. Bhd.", and its registration number as printed after its
 # name, "(001234567-K)", "(519537-X)".
 MY_COMPANY = re.compile(r"(?i)\bsdn\.?\s*bhd\b|\(\s*\d{5,12}\s*-\s*[A-Z]\s*\)")
+# The Philippine taxpayer number as its receipts print it, "VAT REG TIN: 009-876-543-000":
+# three groups of three digits and a branch code (other countries' TINs are grouped
+# otherwise). The Philippines, like the United States, writes its dates month first.
+PH_TAX_ID = re.compile(r"\bTIN\b[\s:#.]*(?:No\.?\s*)?\d{3}-\d{3}-\d{3}(?:-\d{3,5})?\b")
+
+
+# Business and tax-number labels only one country prints (an invoice or till receipt there
+# may print no currency at all: a Finnish "YHTEENSÄ 16,72").
+NATIONAL_ID_LABELS: dict[str, re.Pattern[str]] = {
+    "FI": re.compile(r"(?i)\bY-?tunnus\b"),
+    "EE": re.compile(r"\bKMKR\b|(?i:\bregistrikood\b)"),
+    "LT": re.compile(r"(?i)\bPVM\s+(?:mok[eė]tojo\s+)?kodas\b"),
+    "HU": re.compile(r"(?i)\bad[oó]sz[aá]m\b"),
+    "RO": re.compile(r"\bCUI\b\s*:?\s*(?:RO)?\s*\d|(?i:\bnr\.?\s*reg\.?\s*com\b)"),
+    "HR": re.compile(r"\bOIB\b\s*:?\s*\d{11}\b"),
+    "SI": re.compile(r"(?i)\bID\s+za\s+DDV\b"),
+    "TR": re.compile(r"(?i)\bvergi\s+(?:dairesi|no|numaras[iı])\b|\bVKN\b"),
+}
 
 
 def address_countries(text: str) -> list[str]:
@@ -56,4 +74,7 @@ def address_countries(text: str) -> list[str]:
         found.append("FR")
     if MY_COMPANY.search(text):
         found.append("MY")
+    if PH_TAX_ID.search(text):
+        found.append("PH")
+    found += [country for country, label in NATIONAL_ID_LABELS.items() if label.search(text)]
     return found

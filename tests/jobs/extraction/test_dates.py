@@ -91,3 +91,21 @@ def test_a_range_of_dates_gives_its_end_and_no_date_made_of_its_halves():
 def test_a_date_ending_in_a_dot_as_hungarian_and_croatian_invoices_print_it():
     assert parse_date_text("2025.03.10.") == dt.date(2025, 3, 10)
     assert parse_date_text("21.03.2025.") == dt.date(2025, 3, 21)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 de marzo de 2025", dt.date(2025, 3, 15)),
+        ("3 de fevereiro de 2025", dt.date(2025, 2, 3)),
+        ("12 marca 2025 r.", dt.date(2025, 3, 12)),
+        ("2025 m. kovo 12 d.", dt.date(2025, 3, 12)),
+        ("2025. március 10.", dt.date(2025, 3, 10)),
+        ("14. maaliskuuta 2025", dt.date(2025, 3, 14)),
+        ("3 ekim 2024", dt.date(2024, 10, 3)),
+        ("5 Ogos 2018", dt.date(2018, 8, 5)),
+        ("12th of March 2025", dt.date(2025, 3, 12)),
+    ],
+)
+def test_a_date_written_in_words_in_the_lexicons_languages(text: str, expected: dt.date) -> None:
+    assert parse_date_text(text) == expected

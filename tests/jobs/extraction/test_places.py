@@ -69,3 +69,35 @@ def test_french_registry_numbers_and_malaysian_company_forms_name_their_country(
     assert address_countries("PERNIAGAAN MAJU SDN. BHD.") == ["MY"]
     # A siren is no registry number in lower case, and a bracketed code needs its letter.
     assert address_countries("siren test (12345)") == []
+
+
+def test_a_philippine_taxpayer_number_names_its_country_and_its_month_first_dates():
+    from jobs.extraction.fields.dates import month_first
+
+    text = "Kape Maharlika FoodCorp.\nVAT REG TIN: 009-876-543-000\nDate: 03/09/2025 14:21"
+    assert address_countries(text) == ["PH"]
+    assert month_first(text)
+    # A TIN grouped otherwise is some other country's.
+    assert address_countries("TIN: 29123456789") == []
+    assert not month_first("TIN: 29123456789 Date: 03/09/2025")
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Y-tunnus 2845123-7", "FI"),
+        ("KMKR EE101234567", "EE"),
+        ("PVM mokėtojo kodas LT123456789", "LT"),
+        ("Adószám: 24567891-2-43", "HU"),
+        ("CUI: RO18456723", "RO"),
+        ("OIB: 45678912345", "HR"),
+        ("ID za DDV: SI 12345678", "SI"),
+        ("Vergi Dairesi: Kadıköy", "TR"),
+    ],
+)
+def test_a_business_id_label_only_one_country_prints_names_it(text: str, country: str) -> None:
+    assert address_countries(text) == [country]
+
+
+def test_an_italian_of_which_is_no_romanian_tax_number():
+    assert address_countries("di cui IVA 22 %") == []
