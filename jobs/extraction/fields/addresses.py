@@ -1,5 +1,6 @@
-"""The numbers of an address, which are never a document's references: postcodes and house
-numbers, told apart by where they stand on their line and under which line."""
+"""Numbers that are never a document's references or amounts: an address's postcode and
+house number, told apart by where they stand on their line and under which line, and the
+groups of a bank account number."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.evidence import _row_of
 from jobs.extraction.fields.locate import Candidate, Locator
+from jobs.extraction.fields.normalize import parse_iban
 from jobs.extraction.types import Word
 
 # Postcodes as references would read them: "80333", "1017", "111" (of "111 51"), "00-238"
@@ -94,3 +96,30 @@ def is_house_number(locator: Locator, candidate: Candidate) -> bool:
         if word.text.endswith(",") or not re.fullmatch(r"[^\W\d_][^\W_]*\.?|[a-z]{1,3}", text):
             return False
     return False
+
+
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{0,30}")
+_IBAN_GROUP = re.compile(r"[A-Z0-9]{1,5}")
+
+
+def iban_words(locator: Locator) -> set[int]:
+    """The ids of the words that spell an IBAN printed in groups ("FI21 1234 5600 0007 85"),
+    labelled or not: their groups are no amounts ("0007") and no references."""
+    out: set[int] = set()
+    for page in locator.pages:
+        for row in locator.rows[page.number]:
+            words = row.words
+            for index, word in enumerate(words):
+                if not _IBAN_HEAD.fullmatch(word.text.strip(",.;:")):
+                    continue
+                run = [word]
+                for following in words[index + 1 : index + 9]:
+                    if not _IBAN_GROUP.fullmatch(following.text.strip(",.;:")):
+                        break
+                    run.append(following)
+                for stop in range(len(run), 0, -1):
+                    text = "".join(w.text.strip(",.;:") for w in run[:stop])
+                    if parse_iban(text).ok:
+                        out.update(id(w) for w in run[:stop])
+                        break
+    return out

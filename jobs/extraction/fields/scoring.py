@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jobs.extraction.fields.addresses import is_house_number, is_postcode
+from jobs.extraction.fields.addresses import iban_words, is_house_number, is_postcode
 from jobs.extraction.fields.evidence import NEGATIVE, Scored, _page, features
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
@@ -213,13 +213,16 @@ def scored_candidates(
         found = [
             c for c in found if not is_postcode(locator, c) and not is_house_number(locator, c)
         ]
+    # The groups of an IBAN ("FI21 1234 5600 0007 85") are neither amounts nor references.
+    in_iban = iban_words(locator)
+    found = [c for c in found if not any(id(w) in in_iban for w in c.words)]
     by_words: dict[tuple[int, int], Candidate] = {
         (c.page, id(c.words[0])): c for c in found if c.words
     }
     labelled: dict[tuple[int, int], float] = {}
     for key in keys:
         for candidate in locator.candidates(key, field_type):
-            if not candidate.words:
+            if not candidate.words or any(id(w) in in_iban for w in candidate.words):
                 continue
             ident = (candidate.page, id(candidate.words[0]))
             labelled[ident] = max(labelled.get(ident, 0.0), candidate.score)

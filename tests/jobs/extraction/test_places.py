@@ -101,3 +101,23 @@ def test_a_business_id_label_only_one_country_prints_names_it(text: str, country
 
 def test_an_italian_of_which_is_no_romanian_tax_number():
     assert address_countries("di cui IVA 22 %") == []
+
+
+def test_the_groups_of_an_iban_are_neither_amounts_nor_references():
+    from jobs.extraction.fields.anchors import OTHER
+    from jobs.extraction.fields.scoring import scored_candidates
+
+    locator = Locator(
+        [
+            page(
+                row(0.1, (0.05, "Lasku 20250042")),
+                row(0.5, (0.05, "Maksa summa tilille FI21 1234 5600 0007 85")),
+                row(0.6, (0.05, "Yhteensä"), (0.6, "3 075,25 €")),
+            )
+        ],
+        {**INVOICE, **OTHER},
+    )
+    amounts = {str(s.value) for s in scored_candidates(locator, "total", ["total_amount"])}
+    references = {s.value for s in scored_candidates(locator, "invoice_number", ["invoice_number"])}
+    assert "3075.25" in amounts and not amounts & {"1234.00", "5600.00", "7.00", "85.00"}
+    assert "20250042" in references and not references & {"1234", "5600", "0007"}
