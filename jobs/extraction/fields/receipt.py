@@ -90,13 +90,19 @@ _REFUND = re.compile(
 def unsign_total(fields: dict[str, FieldValue], pages: Sequence[Page]) -> None:
     """A receipt's total read as negative where nothing on it is given back: the minus is a
     mark OCR read before the amount ("Total Payable: -51.88"), not the shop's. A refund or a
-    void says what it is, and keeps its sign. (Other negative amounts on the page are no
-    sign of one: OCR reads a dash before many numbers.)"""
+    void says what it is, or prints the lines it gives back negative too, and keeps its sign.
+    (One other negative amount is no sign of it: OCR reads a dash before many numbers.)"""
     total = fields.get("total")
     if not isinstance(total, ExtractedField) or not str(total.value or "").startswith("-"):
         return
     if any(_REFUND.search(fold(page.text)) for page in pages):
         return
+    locator = Locator(pages, {**RECEIPT, **OTHER})
+    negative = {str(c.value) for c in locator.scan("amount") if str(c.value).startswith("-")} - {
+        str(total.value)
+    }
+    if len(negative) >= 2:
+        return  # lines given back add up to it: an adjustment that owes the customer
     total.value = str(total.value)[1:]
 
 

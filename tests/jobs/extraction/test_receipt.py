@@ -34,3 +34,7 @@ def test_a_minus_read_before_a_receipts_total_is_dropped_unless_it_is_a_refund()
     assert _receipt_total(*sale, "Total Payable: -51.88") == "51.88"
     refund = ["GARDENIA BAKERIES SDN BHD", "REFUND", "Date: 03/08/2017", "Bread -51.88"]
     assert _receipt_total(*refund, "Total Payable: -51.88") == "-51.88"
+    # Lines given back, printed negative: an adjustment the shop owes.
+    returned = ["GARDENIA BAKERIES SDN BHD", "ADJUSTMENT NOTE", "Date: 29/09/2017"]
+    lines = ["Bread 12.98", "Muffin -11.25", "Tiramisu -3.46"]
+    assert _receipt_total(*returned, *lines, "Total Payable: -1.73") == "-1.73"
