@@ -1,6 +1,7 @@
 """Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish,
 Portuguese, Swedish, Danish, Norwegian, Polish, Czech, Finnish, Estonian, Lithuanian,
-Hungarian, Romanian, Croatian, Slovenian and Turkish name their fields.
+Hungarian, Romanian, Croatian, Slovenian, Turkish, Latvian, Slovak and Icelandic name their
+fields.
 
 Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
 "Grand Total" names the payable total for sure, a bare "Total" may head any column. Phrases are
@@ -41,12 +42,15 @@ INVOICE: Lexicon = {
         "|laskun numero|laskunumero|laskun nro|lasku nro|arve nr|arve number|arve no"
         "|saskaitos nr|saskaitos numeris|szamlaszam|szamla sorszama|szamla szama"
         "|numar factura|nr factura|factura nr|seria nr|seria si nr|racun br|racun broj"
-        "|broj racuna|racun st|stevilka racuna|fatura numarasi|fatura numarası",
+        "|broj racuna|racun st|stevilka racuna|fatura numarasi|fatura numarası"
+        "|rekina nr|rekins nr|rekina numurs|faktura c|cislo faktury|reikningur nr"
+        "|reikningsnumer|numero da nota|numero da nota fiscal|nota fiscal no|nf-e no",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
         "|factura rectificativa|numero de documento|faktura|kreditnota|faktura korygujaca"
-        "|dobropis|lasku|arve|szamla|racun|saskaita faktura|saskaita",
+        "|dobropis|lasku|arve|szamla|racun|saskaita faktura|saskaita|rekins|reikningur"
+        "|nota fiscal|folio",
         "invoice",
     ),
     "invoice_date": _weighted(
@@ -60,7 +64,8 @@ INVOICE: Lexicon = {
         "|laskun paivamaara|laskun pvm|laskutuspaiva|arve kuupaev|saskaitos data"
         "|israsymo data|szamla kelte|kiallitas kelte|kiallitas datuma|data facturii"
         "|data emiterii|datum racuna|datum izdavanja|datum izdaje|fatura tarihi"
-        "|duzenleme tarihi|düzenleme tarihi",
+        "|duzenleme tarihi|düzenleme tarihi|rekina datums|izrakstisanas datums"
+        "|datum vyhotovenia|datum vystavenia|dagsetning reiknings|data de emissao da nota",
         "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato",
         "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm",
     ),
@@ -74,7 +79,8 @@ INVOICE: Lexicon = {
         "|betalingsfrist|forfallsdato|termin płatności|termin platnosci|datum splatnosti"
         "|splatnost|erapaiva|maksetahtaeg|tasuda hiljemalt|apmoketi iki|moketi iki"
         "|fizetesi hatarido|esedekesseg|data scadentei|scadenta|datum dospijeca|dospijece"
-        "|rok placanja|rok placila|son odeme tarihi|vade tarihi",
+        "|rok placanja|rok placila|son odeme tarihi|vade tarihi|apmaksas termins"
+        "|samaksas termins|datum splatnosti faktury|gjalddagi|eindagi",
     ),
     "total_amount": _weighted(
         "grand total|total amount|total amount due|amount due|balance due|total due"
@@ -98,10 +104,12 @@ INVOICE: Lexicon = {
         "|kokku tasuda|tasuda kokku|tasuda|is viso moketi|moketi is viso|suma moketi"
         "|fizetendo|fizetendo osszeg|brutto osszesen|vegosszeg|total de plata|total plata"
         "|ukupno za platiti|ukupno za placanje|za platiti|za placilo|skupaj za placilo"
-        "|odenecek tutar|ödenecek tutar|genel toplam|vergiler dahil toplam tutar",
+        "|odenecek tutar|ödenecek tutar|genel toplam|vergiler dahil toplam tutar"
+        "|kopa apmaksai|summa apmaksai|kopeja summa|suma na uhradu|celkom na uhradu"
+        "|celkova suma|samtals til greidslu|til greidslu|valor total da nota|valor a pagar",
         "totaal|totale|brutto|gesamt brutto|summe brutto|totalt|i alt|razem|celkem|summa"
         "|wartosc brutto|wartość brutto|jumlah|yhteensa|kokku|is viso|osszesen|ukupno|skupaj"
-        "|toplam tutar|toplam",
+        "|toplam tutar|toplam|kopa|celkom|samtals",
         "total|summe|gesamt",
     ),
     "net_amount": _weighted(
@@ -117,7 +125,8 @@ INVOICE: Lexicon = {
         "|celkem bez dph|bez dph|veroton yhteensa|veroton hinta|veroton|summa km-ta"
         "|kokku km-ta|kokku ilma km-ta|suma be pvm|be pvm|netto osszesen|netto osszeg"
         "|total fara tva|valoare fara tva|baza impozabila|ukupno bez pdv|iznos bez pdv"
-        "|osnovica|skupaj brez ddv|brez ddv|osnova za ddv|ara toplam|kdv haric|matrah",
+        "|osnovica|skupaj brez ddv|brez ddv|osnova za ddv|ara toplam|kdv haric|matrah"
+        "|summa bez pvn|kopa bez pvn|zaklad dane|suma bez dph|samtals an vsk|an vsk",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
@@ -128,8 +137,8 @@ INVOICE: Lexicon = {
         "|cuota iva|importe iva|total iva|valor do iva|valor iva|di cui iva|momsbelopp|moms i alt"
         "|kwota vat|podatek vat|vyse dph|castka dph|alv yhteensa|alv:n osuus|kaibemaks"
         "|km summa|pvm suma|afa osszesen|afa osszeg|total tva|iznos pdv|ukupno pdv"
-        "|znesek ddv|kdv tutari|kdv tutarı",
-        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv",
+        "|znesek ddv|kdv tutari|kdv tutarı|pvn summa|suma dph|vsk upphaed",
+        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv|pvn|vsk",
         "tax|ust|btw",
     ),
     "iban": _weighted("iban|iban code|iban-nr|iban nr"),
@@ -145,7 +154,8 @@ INVOICE: Lexicon = {
         "|mwst-nr|mwst-nummer|y-tunnus|ytunnus|alv-numero|alv nro|alv rek|kmkr|kmkr nr"
         "|km reg nr|pvm kodas|pvm moketojo kodas|adoszam|kozossegi adoszam|cui|cod fiscal"
         "|cod unic de inregistrare|oib|id za ddv|ddv id|id st za ddv|davcna stevilka"
-        "|vergi no|vergi numarasi|vergi numarası|vkn",
+        "|vergi no|vergi numarasi|vergi numarası|vkn|pvn reg. nr|pvn reg nr|pvn registracijas nr"
+        "|ic dph|vsk nr|vsk-nr|cnpj|rfc|trn|kra pin",
         "tax id|vat/tin",
         "btw|vat",
     ),
@@ -237,7 +247,9 @@ OTHER: Lexicon = {
         "|maticni broj|mbs|poziv na broj|sklic|mersis no|ticaret sicil no|toimituspaiva"
         "|tarnekuupaev|pristatymo data|teljesites datuma|teljesites kelte|data livrarii"
         "|datum isporuke|datum dobave|datum opravljene storitve|sevk tarihi|tilausnumero"
-        "|tellimuse nr|uzsakymo nr|rendelesszam|comanda nr",
+        "|tellimuse nr|uzsakymo nr|rendelesszam|comanda nr|statement date|statement no"
+        "|statement number|reg. nr|registracijas nr|kt|kennitala|inscricao estadual"
+        "|cpf|pasutijuma nr|objednavka c",
     )
 }
 

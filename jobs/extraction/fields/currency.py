@@ -281,7 +281,13 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
     "PH": "PHP",
     "TH": "THB",
     "JP": "JPY",
+    "ZA": "ZAR",
+    "BR": "BRL",
+    "MX": "MXN",
+    "AE": "AED",
+    "KE": "KES",
 }
+_CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}
 _NUMBERISH = re.compile(r"\d")
 
 
@@ -320,6 +326,8 @@ def currency_evidence(
     country_codes = [c[:2].upper() for c in countries if c] + named
     country_codes += [c for c in address_countries(text) if c not in country_codes]
     dollar = next((_DOLLAR_COUNTRIES[c] for c in country_codes if c in _DOLLAR_COUNTRIES), "USD")
+    # "kr." is the crown of Denmark, Sweden, Norway and Iceland alike: whose, the country says.
+    crowns = next((_CROWNS[c] for c in country_codes if c in _CROWNS), None)
     for raw, confidence in words:
         token = raw.strip(" :;,()[]")
         if not token:
@@ -336,6 +344,9 @@ def currency_evidence(
             and _glued_to_amount(token, bare)
         ):
             add(_WORD_SIGNS.get(token.casefold()) or _WORD_SIGNS[bare.casefold()], 2.0 * weight)
+            continue
+        if crowns and (token.casefold().rstrip(".") == "kr" or _glued_to_amount(token, "kr")):
+            add(crowns, 2.0 * weight)
             continue
         if token in _CASED_WORD_SIGNS or (
             bare in _CASED_WORD_SIGNS and _glued_to_amount(token, bare)

@@ -280,6 +280,7 @@ COUNTRY_CURRENCY: dict[str, str] = {
     "RO": "RON",
     "BG": "BGN",
     "TR": "TRY",
+    "IS": "ISK",
 }
 
 

@@ -54,6 +54,13 @@ NATIONAL_ID_LABELS: dict[str, re.Pattern[str]] = {
     "HR": re.compile(r"\bOIB\b\s*:?\s*\d{11}\b"),
     "SI": re.compile(r"(?i)\bID\s+za\s+DDV\b"),
     "TR": re.compile(r"(?i)\bvergi\s+(?:dairesi|no|numaras[iı])\b|\bVKN\b"),
+    "DK": re.compile(r"\bCVR\b(?:-?nr\.?)?\s*:?\s*\d{8}\b"),
+    "IS": re.compile(r"\bKt\.\s*\d{6}-?\d{4}\b|(?i:\bkennitala\b)"),
+    "ZA": re.compile(r"\(Pty\)\s*Ltd\b"),
+    "BR": re.compile(r"\bCNPJ\b"),
+    "MX": re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),
+    "AE": re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),
+    "KE": re.compile(r"(?i)\bKRA\s+PIN\b"),
 }
 
 

@@ -512,3 +512,38 @@ def test_feet_and_a_part_numbers_letters_are_no_currency():
     words = [("Cable", 0.99), ("10", 0.99), ("ft", 0.99), ("Bearing", 0.99), ("6205-2RS", 0.99)]
     assert currency_evidence(words, "Cable 10 ft Bearing 6205-2RS", []) == {}
     assert currency_evidence([("Rs.40", 0.99)], "Rs.40", []) == {"INR": 2.0 * 0.99}
+
+
+def test_a_latvian_invoice_takes_its_number_not_the_vat_number_after_nr():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Daugava Koks SIA")),
+        row(0.06, (0.05, "PVN reģ. Nr. LV40103456789")),
+        row(0.16, (0.55, "Rēķins Nr."), (0.75, "DK-2025/0088")),
+        row(0.18, (0.55, "Rēķina datums:"), (0.75, "12.03.2025")),
+        row(0.40, (0.05, "Dēļi"), (0.80, "1 000,00")),
+        row(0.60, (0.55, "PVN 21 %"), (0.80, "210,00")),
+        row(0.64, (0.55, "Kopā apmaksai"), (0.80, "1 210,00 EUR")),
+    )
+    assert values["invoice_number"] == "DK-2025/0088"
+    assert values["invoice_date"] == "2025-03-12"
+    assert str(values["total_amount"]) == "1210.00"
+
+
+def test_a_statement_date_before_the_invoice_date_is_not_the_invoices():
+    values = _values(
+        "invoice",
+        row(0.04, (0.05, "Acme Supplies Inc.")),
+        row(0.10, (0.55, "Statement Date:"), (0.75, "03/31/2025")),
+        row(0.12, (0.55, "Invoice Date:"), (0.75, "03/14/2025")),
+        row(0.14, (0.55, "Invoice No:"), (0.75, "INV-3321")),
+        row(0.64, (0.55, "Total Due"), (0.80, "$1,210.00")),
+    )
+    assert values["invoice_date"] == "2025-03-14"
+
+
+def test_crowns_are_the_currency_of_the_country_the_page_names():
+    words = [("Kr.", 0.99), ("4.500,00", 0.99)]
+    scores = currency_evidence(words, "CVR-nr. 12345678 Kr. 4.500,00", [])
+    assert max(scores, key=scores.get) == "DKK"
+    assert currency_evidence(words, "Kr. 4.500,00", []) == {}
