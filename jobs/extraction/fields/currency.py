@@ -301,6 +301,20 @@ def _glued_to_amount(token: str, sign: str) -> bool:
     return False
 
 
+def _word_sign(token: str, bare: str, crowns: str | None) -> str | None:
+    """The currency a word names as a sign written in letters, alone ("RM", "Ft") or at an
+    end of its amount ("Rs.40", "12Ft"); "kr." names the crown of the page's country."""
+    signs = [(_WORD_SIGNS, str.casefold), (_CASED_WORD_SIGNS, str)]
+    if crowns:
+        signs.append(({"kr": crowns, "kr.": crowns}, str.casefold))
+    for table, form in signs:
+        if form(token) in table:
+            return table[form(token)]
+        if form(bare) in table and _glued_to_amount(token, bare):
+            return table[form(bare)]
+    return None
+
+
 def currency_evidence(
     words: list[tuple[str, float]], text: str, countries: list[str]
 ) -> dict[str, float]:
@@ -338,20 +352,9 @@ def currency_evidence(
         if upper in ISO_CODES or bare.upper() in ISO_CODES and _NUMBERISH.search(token):
             add(upper if upper in ISO_CODES else bare.upper(), 3.0 * weight)
             continue
-        if (
-            token.casefold() in _WORD_SIGNS
-            or bare.casefold() in _WORD_SIGNS
-            and _glued_to_amount(token, bare)
-        ):
-            add(_WORD_SIGNS.get(token.casefold()) or _WORD_SIGNS[bare.casefold()], 2.0 * weight)
-            continue
-        if crowns and (token.casefold().rstrip(".") == "kr" or _glued_to_amount(token, "kr")):
-            add(crowns, 2.0 * weight)
-            continue
-        if token in _CASED_WORD_SIGNS or (
-            bare in _CASED_WORD_SIGNS and _glued_to_amount(token, bare)
-        ):
-            add(_CASED_WORD_SIGNS.get(token) or _CASED_WORD_SIGNS[bare], 2.0 * weight)
+        signed = _word_sign(token, bare, crowns)
+        if signed:
+            add(signed, 2.0 * weight)
             continue
         owned = next((c for s, c in _OWNED_DOLLARS.items() if s in token.upper()), None)
         if owned:

@@ -43,45 +43,40 @@ MY_COMPANY = re.compile(r"(?i)\bsdn\.?\s*bhd\b|\(\s*\d{5,12}\s*-\s*[A-Z]\s*\)")
 PH_TAX_ID = re.compile(r"\bTIN\b[\s:#.]*(?:No\.?\s*)?\d{3}-\d{3}-\d{3}(?:-\d{3,5})?\b")
 
 
-# Business and tax-number labels only one country prints (an invoice or till receipt there
-# may print no currency at all: a Finnish "YHTEENSÄ 16,72").
-NATIONAL_ID_LABELS: dict[str, re.Pattern[str]] = {
-    "FI": re.compile(r"(?i)\bY-?tunnus\b"),
-    "EE": re.compile(r"\bKMKR\b|(?i:\bregistrikood\b)"),
-    "LT": re.compile(r"(?i)\bPVM\s+(?:mok[eė]tojo\s+)?kodas\b"),
-    "HU": re.compile(r"(?i)\bad[oó]sz[aá]m\b"),
-    "RO": re.compile(r"\bCUI\b\s*:?\s*(?:RO)?\s*\d|(?i:\bnr\.?\s*reg\.?\s*com\b)"),
-    "HR": re.compile(r"\bOIB\b\s*:?\s*\d{11}\b"),
-    "SI": re.compile(r"(?i)\bID\s+za\s+DDV\b"),
-    "TR": re.compile(r"(?i)\bvergi\s+(?:dairesi|no|numaras[iı])\b|\bVKN\b"),
-    "DK": re.compile(r"\bCVR\b(?:-?nr\.?)?\s*:?\s*\d{8}\b"),
-    "IS": re.compile(r"\bKt\.\s*\d{6}-?\d{4}\b|(?i:\bkennitala\b)"),
-    "ZA": re.compile(r"\(Pty\)\s*Ltd\b"),
-    "BR": re.compile(r"\bCNPJ\b"),
-    "MX": re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),
-    "AE": re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),
-    "KE": re.compile(r"(?i)\bKRA\s+PIN\b"),
+# What names one country on a page, beyond its addresses above: tax-number and business-id
+# labels, registry numbers and legal forms only that country prints (an invoice or till
+# receipt there may print no currency at all: a Finnish "YHTEENSÄ 16,72").
+COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "US": (US_ADDRESS,),
+    "AU": (AU_ADDRESS, AU_BUSINESS_NUMBER),
+    "CA": (CA_ADDRESS,),
+    "IT": (IT_TAX_LABEL,),
+    "ID": (ID_TAX_LABEL,),
+    "FR": (FR_REGISTRY,),
+    "MY": (MY_COMPANY,),
+    "PH": (PH_TAX_ID,),
+    "FI": (re.compile(r"(?i)\bY-?tunnus\b"),),
+    "EE": (re.compile(r"\bKMKR\b|(?i:\bregistrikood\b)"),),
+    "LT": (re.compile(r"(?i)\bPVM\s+(?:mok[eė]tojo\s+)?kodas\b"),),
+    "HU": (re.compile(r"(?i)\bad[oó]sz[aá]m\b"),),
+    "RO": (re.compile(r"\bCUI\b\s*:?\s*(?:RO)?\s*\d|(?i:\bnr\.?\s*reg\.?\s*com\b)"),),
+    "HR": (re.compile(r"\bOIB\b\s*:?\s*\d{11}\b"),),
+    "SI": (re.compile(r"(?i)\bID\s+za\s+DDV\b"),),
+    "TR": (re.compile(r"(?i)\bvergi\s+(?:dairesi|no|numaras[iı])\b|\bVKN\b"),),
+    "DK": (re.compile(r"\bCVR\b(?:-?nr\.?)?\s*:?\s*\d{8}\b"),),
+    "IS": (re.compile(r"\bKt\.\s*\d{6}-?\d{4}\b|(?i:\bkennitala\b)"),),
+    "ZA": (re.compile(r"\(Pty\)\s*Ltd\b"),),
+    "BR": (re.compile(r"\bCNPJ\b"),),
+    "MX": (re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),),
+    "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),
+    "KE": (re.compile(r"(?i)\bKRA\s+PIN\b"),),
 }
 
 
 def address_countries(text: str) -> list[str]:
     """ISO country codes whose address, registry or tax-number conventions the text follows."""
-    found: list[str] = []
-    if US_ADDRESS.search(text):
-        found.append("US")
-    if AU_ADDRESS.search(text) or AU_BUSINESS_NUMBER.search(text):
-        found.append("AU")
-    if CA_ADDRESS.search(text):
-        found.append("CA")
-    if IT_TAX_LABEL.search(text):
-        found.append("IT")
-    if ID_TAX_LABEL.search(text):
-        found.append("ID")
-    if FR_REGISTRY.search(text):
-        found.append("FR")
-    if MY_COMPANY.search(text):
-        found.append("MY")
-    if PH_TAX_ID.search(text):
-        found.append("PH")
-    found += [country for country, label in NATIONAL_ID_LABELS.items() if label.search(text)]
-    return found
+    return [
+        country
+        for country, marks in COUNTRY_MARKS.items()
+        if any(mark.search(text) for mark in marks)
+    ]

@@ -93,6 +93,13 @@ def test_a_philippine_taxpayer_number_names_its_country_and_its_month_first_date
         ("OIB: 45678912345", "HR"),
         ("ID za DDV: SI 12345678", "SI"),
         ("Vergi Dairesi: Kadıköy", "TR"),
+        ("CVR-nr. 12345678", "DK"),
+        ("Kt. 530269-1234", "IS"),
+        ("Karoo Solar (Pty) Ltd", "ZA"),
+        ("CNPJ: 12.345.678/0001-90", "BR"),
+        ("RFC: ABC850101AB1", "MX"),
+        ("TRN: 100123456700003", "AE"),
+        ("KRA PIN: P051234567X", "KE"),
     ],
 )
 def test_a_business_id_label_only_one_country_prints_names_it(text: str, country: str) -> None:
@@ -121,19 +128,3 @@ def test_the_groups_of_an_iban_are_neither_amounts_nor_references():
     references = {s.value for s in scored_candidates(locator, "invoice_number", ["invoice_number"])}
     assert "3075.25" in amounts and not amounts & {"1234.00", "5600.00", "7.00", "85.00"}
     assert "20250042" in references and not references & {"1234", "5600", "0007"}
-
-
-@pytest.mark.parametrize(
-    ("text", "country"),
-    [
-        ("CVR-nr. 12345678", "DK"),
-        ("Kt. 530269-1234", "IS"),
-        ("Karoo Solar (Pty) Ltd", "ZA"),
-        ("CNPJ: 12.345.678/0001-90", "BR"),
-        ("RFC: ABC850101AB1", "MX"),
-        ("TRN: 100123456700003", "AE"),
-        ("KRA PIN: P051234567X", "KE"),
-    ],
-)
-def test_registry_numbers_of_more_countries_name_them(text: str, country: str) -> None:
-    assert address_countries(text) == [country]
