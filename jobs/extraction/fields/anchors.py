@@ -74,6 +74,7 @@ INVOICE: Lexicon = {
         "|falligkeitsdatum|zahlbar bis|zahlungsziel|date d'echeance|echeance"
         "|date limite de paiement|date limite de paiement le|a payer avant le|vervaldatum"
         "|uiterste betaaldatum|te betalen voor|data di scadenza|data scadenza|scadenza"
+        "|scadenza pagamento|scadenza del pagamento"
         "|fecha de vencimiento|vencimiento|fecha de pago|data de vencimento"
         "|data limite de pagamento|forfallodatum|forfallodag|sista betalningsdag|forfaldsdato"
         "|betalingsfrist|forfallsdato|termin płatności|termin platnosci|datum splatnosti"
@@ -165,7 +166,8 @@ INVOICE: Lexicon = {
         "|factuuradres|gefactureerd aan|spett.le|intestatario|destinatario"
         "|facturar a|datos del cliente|faturar a|dados do cliente|kopare|nabywca|odbiorca"
         "|odberatel|kupujici|ostaja|maksaja|laskutettava|ostja|maksja|pirkejas|vevo"
-        "|cumparator|beneficiar|kupac|kupec|alici|alıcı|sayin|sayın",
+        "|cumparator|beneficiar|kupac|kupec|alici|alıcı|sayin|sayın|kaufer|leistungsempfanger"
+        "|kaufer/leistungsempfanger|adresse du client|acheteur",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",
     ),
     "issuer": _weighted(
@@ -249,7 +251,13 @@ OTHER: Lexicon = {
         "|datum isporuke|datum dobave|datum opravljene storitve|sevk tarihi|tilausnumero"
         "|tellimuse nr|uzsakymo nr|rendelesszam|comanda nr|statement date|statement no"
         "|statement number|reg. nr|registracijas nr|kt|kennitala|inscricao estadual"
-        "|cpf|pasutijuma nr|objednavka c",
+        "|cpf|pasutijuma nr|objednavka c"
+        # References of the buyer's and of the e-invoice exchange, not the document's own.
+        "|customer ref|customer reference|your ref|your reference|our ref|our reference"
+        "|codice destinatario|codice sdi|ihr zeichen|unser zeichen|votre reference"
+        # Where the goods go, not who pays.
+        "|warenempfanger|abweichender warenempfanger|lieferanschrift|lieferadresse"
+        "|delivery address|adresse de livraison|afleveradres|indirizzo di consegna",
     )
 }
 

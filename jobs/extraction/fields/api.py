@@ -9,7 +9,7 @@ from typing import Any
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER, RECEIPT
 from jobs.extraction.fields.custom import Schema, extract_custom, validate_schema
-from jobs.extraction.fields.dates import month_first, month_first_reading
+from jobs.extraction.fields.dates import date_order_votes, month_first, month_first_reading
 from jobs.extraction.fields.einvoice import einvoice_fields
 from jobs.extraction.fields.form import extract_form
 from jobs.extraction.fields.invoice import (
@@ -81,16 +81,42 @@ def _date_order(
     fields: dict[str, FieldValue], types: dict[str, str], pages: Sequence[Page]
 ) -> None:
     """Dates that read either way ("03/04/2024") read month first on a document that writes
-    its dates so (see :func:`jobs.extraction.fields.dates.month_first`)."""
-    if not month_first("\n".join(page.text for page in pages)):
+    its dates so (see :func:`jobs.extraction.fields.dates.month_first`), or where only that
+    reading puts the due date on or after the invoice date."""
+    dates = {
+        name: value
+        for name, field_type in types.items()
+        if field_type == "date"
+        and isinstance(value := fields.get(name), ExtractedField)
+        and value.raw
+    }
+    rereadings = {name: month_first_reading(str(value.raw)) for name, value in dates.items()}
+    text = "\n".join(page.text for page in pages)
+    if not (month_first(text) or _due_date_says_month_first(dates, rereadings, text)):
         return
-    for name, field_type in types.items():
-        value = fields.get(name)
-        if field_type != "date" or not isinstance(value, ExtractedField) or not value.raw:
-            continue
-        reread = month_first_reading(str(value.raw))
+    for name, value in dates.items():
+        reread = rereadings[name]
         if reread is not None:
             value.value = reread.isoformat()
+
+
+def _due_date_says_month_first(
+    dates: dict[str, ExtractedField], rereadings: dict[str, dt.date | None], text: str
+) -> bool:
+    """Whether an invoice's dates that read either way ("03/04/2025" issued, "04/03/2025"
+    due) fall due before they were issued read day first but not month first, on a page
+    with no date that can only be read day first."""
+    issued, due = dates.get("invoice_date"), dates.get("due_date")
+    if issued is None or due is None or not (issued.value and due.value):
+        return False
+    if date_order_votes(text)[0]:
+        return False
+    issued_again, due_again = rereadings.get("invoice_date"), rereadings.get("due_date")
+    if issued_again is None and due_again is None:
+        return False
+    issued_again = issued_again or dt.date.fromisoformat(str(issued.value))
+    due_again = due_again or dt.date.fromisoformat(str(due.value))
+    return str(due.value) < str(issued.value) and due_again >= issued_again
 
 
 def extract_fields(

@@ -207,6 +207,10 @@ _CASED_WORD_SIGNS: dict[str, str] = {
     "Lei": "RON",
     "LEI": "RON",
 }
+# Signs of one letter, counted only glued to an amount with its cents ("R45.00", South
+# Africa's rand): alone, "R" is a till's tax code.
+_GLUED_ONLY_SIGNS: dict[str, str] = {"R": "ZAR"}
+_CENTS_AMOUNT = re.compile(r"\d{1,3}(?:[,\s]?\d{3})*[.,]\d{2}")
 # The rest of a word that carries a sign glued to its amount ("Rs.40", "12,50Ft"): a
 # number, not a part number's digits ("6205-2RS" is a bearing, not rupees).
 _GLUED_AMOUNT = re.compile(r"[.\s]*[-+]?[\d.,']*\d[\d.,']*[-+]?")
@@ -291,13 +295,19 @@ _CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}
 _NUMBERISH = re.compile(r"\d")
 
 
-def _glued_to_amount(token: str, sign: str) -> bool:
-    """Whether a word is a sign at one end of an amount ("Rs.40", "RM39.00", "12Ft")."""
+def _glued_to_amount(token: str, sign: str, *, leads: bool = False) -> bool:
+    """Whether a word is a sign at one end of an amount ("Rs.40", "RM39.00", "12Ft").
+
+    ``leads``: a sign written before its amount ("Rs.", "RM") counts after one only with
+    its cents ("39.00RM"): "2RS" is a sealed bearing's code."""
     folded, sign = token.casefold(), sign.casefold()
     if folded.startswith(sign):
         return bool(_GLUED_AMOUNT.fullmatch(folded[len(sign) :]))
     if folded.rstrip(".").endswith(sign):
-        return bool(_GLUED_AMOUNT.fullmatch(folded.rstrip(".")[: -len(sign)]))
+        amount = folded.rstrip(".")[: -len(sign)]
+        if leads and not _CENTS_AMOUNT.search(amount):
+            return False
+        return bool(_GLUED_AMOUNT.fullmatch(amount))
     return False
 
 
@@ -307,10 +317,12 @@ def _word_sign(token: str, bare: str, crowns: str | None) -> str | None:
     signs = [(_WORD_SIGNS, str.casefold), (_CASED_WORD_SIGNS, str)]
     if crowns:
         signs.append(({"kr": crowns, "kr.": crowns}, str.casefold))
+    if token[:1] in _GLUED_ONLY_SIGNS and _CENTS_AMOUNT.fullmatch(token[1:]):
+        return _GLUED_ONLY_SIGNS[token[:1]]
     for table, form in signs:
         if form(token) in table:
             return table[form(token)]
-        if form(bare) in table and _glued_to_amount(token, bare):
+        if form(bare) in table and _glued_to_amount(token, bare, leads=table is _WORD_SIGNS):
             return table[form(bare)]
     return None
 
@@ -338,7 +350,8 @@ def currency_evidence(
     folded = fold(text)
     named = [code for name, code in COUNTRY_WORDS.items() if re.search(rf"\b{name}\b", folded)]
     country_codes = [c[:2].upper() for c in countries if c] + named
-    country_codes += [c for c in address_countries(text) if c not in country_codes]
+    marked = address_countries(text)
+    country_codes += [c for c in marked if c not in country_codes]
     dollar = next((_DOLLAR_COUNTRIES[c] for c in country_codes if c in _DOLLAR_COUNTRIES), "USD")
     # "kr." is the crown of Denmark, Sweden, Norway and Iceland alike: whose, the country says.
     crowns = next((_CROWNS[c] for c in country_codes if c in _CROWNS), None)
@@ -377,6 +390,11 @@ def currency_evidence(
         add(code, min(weight, _WEAK_SIGNS_AT_MOST * (2 if code in backed else 1)))
     for country in country_codes:
         code = COUNTRY_CURRENCY.get(country) or _NAMED_COUNTRY_CURRENCY.get(country)
+        # A country's name alone may be the buyer's; its postcodes or tax numbers are the
+        # page's own conventions, so they count for its dollar too (a Canadian till receipt
+        # printing "HST" and no sign at all).
+        if code is None and country in marked:
+            code = _DOLLAR_COUNTRIES.get(country)
         if code:
             add(code, 1.5)
     return scores

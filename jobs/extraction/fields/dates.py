@@ -431,12 +431,9 @@ def compact_date(word: str) -> dt.date | None:
 _ANY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
 
 
-def month_first(text: str) -> bool:
-    """Whether a document writes its numeric dates month first ("11/02/2024" for 2 November).
-
-    The document's own unambiguous dates with four-digit years decide ("11/23/2024" can only
-    be month first, "23/11/2024" only day first); without them, an address in the United
-    States or a Philippine tax number does. Day first otherwise, as most of the world writes."""
+def date_order_votes(text: str) -> tuple[int, int]:
+    """How many of a document's numeric dates with four-digit years can only be read day
+    first ("23/11/2024") and how many only month first ("11/23/2024")."""
     day = month = 0
     for first, second, year in _ANY_NUMERIC.findall(text):
         if len(year) != 4:
@@ -446,6 +443,16 @@ def month_first(text: str) -> bool:
             day += 1
         elif 12 < b <= 31 and 1 <= a <= 12:
             month += 1
+    return day, month
+
+
+def month_first(text: str) -> bool:
+    """Whether a document writes its numeric dates month first ("11/02/2024" for 2 November).
+
+    The document's own unambiguous dates with four-digit years decide ("11/23/2024" can only
+    be month first, "23/11/2024" only day first); without them, an address in the United
+    States or a Philippine tax number does. Day first otherwise, as most of the world writes."""
+    day, month = date_order_votes(text)
     if day != month:
         return month > day
     return bool(US_ADDRESS.search(text) or US_NAME.search(text) or PH_TAX_ID.search(text))

@@ -19,223 +19,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from jobs.extraction.fields.evidence_words import (
+    CHANGE_WORDS,
+    DATE_PREPOSITIONS,
+    DOCUMENT_WORDS,
+    FINAL_WORDS,
+    NEGATIVE,
+    NEGATIVE_MISREADINGS,
+    PREPAYMENT,
+    TIME_OF_DAY,
+    TOTAL_WORDS,
+)
 from jobs.extraction.fields.layout import LabelMatch
-from jobs.extraction.fields.locate import Candidate, Locator
-from jobs.extraction.fields.text import fold_token, is_punctuation, vowel_misreadings
+from jobs.extraction.fields.locate import Candidate, Locator, crosses_column
+from jobs.extraction.fields.text import fold_token, is_punctuation
 from jobs.extraction.types import Page
-
-# The change given back, in the lexicon's languages: cash given minus the change is the total.
-CHANGE_WORDS: frozenset[str] = frozenset(
-    [
-        "change",
-        "changed",
-        "kembali",
-        "ruckgeld",
-        "rendu",
-        "wechselgeld",
-        "zuruck",
-        "wisselgeld",
-        "resto",
-        "cambio",
-        "troco",
-        "vaxel",
-        "byttepenge",
-        "reszta",
-        "vraceno",
-        "baki",
-    ]
-)
-# Words on a value's row, left of it, that say it is not the document's total.
-NEGATIVE: dict[str, frozenset[str]] = {
-    "neg_tax": frozenset(
-        [
-            "tax",
-            "vat",
-            "gst",
-            "sst",
-            "mwst",
-            "ust",
-            "tva",
-            "iva",
-            "btw",
-            "steuer",
-            "taxe",
-            "taxes",
-            "excl",
-            "exclusive",
-            "incl",
-            "inclusive",
-            "zzgl",
-            "hors",
-            "ht",
-        ]
-    ),
-    "neg_sub": frozenset(
-        ["subtotal", "sub", "sous", "zwischensumme", "subtotaal", "net", "netto", "nett", "kecil"]
-    ),
-    "neg_cash": frozenset(
-        [
-            "cash",
-            "tendered",
-            "tender",
-            "tunai",
-            "bargeld",
-            "gegeben",
-            "espece",
-            "especes",
-            "paid",
-            "received",
-            "payment",
-            "visa",
-            "master",
-            "mastercard",
-            "card",
-            "debit",
-            "credit",
-            "amex",
-            # Cash given and card rows in the other languages of the lexicon.
-            "bar",
-            "geg",
-            "karte",
-            "girocard",
-            "ec",
-            "cb",
-            "carte",
-            "contant",
-            "pin",
-            "contanti",
-            "efectivo",
-            "entregado",
-            "tarjeta",
-            "dinheiro",
-            "contante",
-            "kontant",
-            "kontanter",
-            "kort",
-            "gotowka",
-            "gotówka",
-            "karta",
-            "hotovost",
-        ]
-    )
-    | CHANGE_WORDS,
-    "neg_round": frozenset(["rounding", "round", "adj", "adjustment", "arrondi", "rundung"]),
-    "neg_qty": frozenset(
-        [
-            "qty",
-            "quantity",
-            "items",
-            "item",
-            "pcs",
-            "units",
-            "unit",
-            "menge",
-            "anzahl",
-            "qte",
-            "quantite",
-            "stuck",
-            "nos",
-            "count",
-            "price",
-            "prix",
-            "preis",
-            "disc",
-            "discount",
-            "rabatt",
-            "remise",
-            "saving",
-            "savings",
-            "points",
-            # What a "total" qualified by them sums ("Gesamtbetrag der Zuschläge").
-            "zuschlag",
-            "zuschlage",
-            "abschlag",
-            "abschlage",
-            "surcharge",
-            "surcharges",
-            "allowance",
-            "allowances",
-            "charges",
-        ]
-    ),
-}
-# The words above as OCR may print them with one vowel misread ("Chenge", "Tendored").
-_NEGATIVE_MISREADINGS: dict[str, str] = vowel_misreadings(
-    frozenset().union(*NEGATIVE.values(), CHANGE_WORDS)
-)
-# Words of a row that deducts an amount paid in advance: the total before it is the
-# invoice's, the amount after it only what is left to pay.
-PREPAYMENT = frozenset(
-    [
-        "anzahlung",
-        "anzahlungen",
-        "vorauszahlung",
-        "vorauszahlungen",
-        "abschlagszahlung",
-        "acompte",
-        "acomptes",
-        "avance",
-        "prepaid",
-        "prepayment",
-        "prepayments",
-        "deposit",
-        "advance",
-        "aanbetaling",
-        "vooruitbetaling",
-        "acconto",
-        "anticipo",
-    ]
-)
-TOTAL_WORDS = frozenset(
-    [
-        "total",
-        "totals",
-        "amount",
-        "due",
-        "payable",
-        "pay",
-        "grand",
-        "gesamt",
-        "summe",
-        "betrag",
-        "montant",
-        "totaal",
-        "totale",
-        "net",
-        "ttc",
-        "brutto",
-    ]
-)
-# Words that make a total row the final one: "Rounded Total", "Grand Total", "Total Payable".
-FINAL_WORDS = frozenset(
-    [
-        "rounded",
-        "grand",
-        "payable",
-        "due",
-        "nett",
-        "endbetrag",
-        "zahlbetrag",
-        "gesamtbetrag",
-        "ttc",
-        "payer",
-    ]
-)
-_TIME = re.compile(r"\b([01]?\d|2[0-3]):[0-5]\d\b")
-# Words that introduce a date in running text: "Rechnung Nr. 12 vom 15.11.2024", "du 3 mars".
-# What a document calls itself, as a word or the end of one ("Handelsrechnung").
-DOCUMENT_WORDS = (
-    "rechnung",
-    "invoice",
-    "facture",
-    "factuur",
-    "fattura",
-    "gutschrift",
-    "avoir",
-    "receipt",
-    "quittung",
-)
-DATE_PREPOSITIONS = frozenset(["vom", "du", "dated", "datiert", "le", "am", "den"])
 
 
 @dataclass(slots=True)
@@ -267,9 +65,17 @@ def _median_height(page_id: int, heights: tuple[float, ...]) -> float:
 
 
 def _label_relation(
-    locator: Locator, candidate: Candidate, row_index: int, labels: Sequence[LabelMatch]
+    locator: Locator,
+    candidate: Candidate,
+    row_index: int,
+    labels: Sequence[LabelMatch],
+    *,
+    columns: bool = False,
 ) -> tuple[float, float, float]:
-    """(right-of strength, column-header strength, label weight) of the best label."""
+    """(right-of strength, column-header strength, label weight) of the best label.
+
+    ``columns``: a label whose row runs into another column's text before the candidate is
+    not its label (references: see :func:`locate.crosses_column`)."""
     right = below = best_weight = 0.0
     x0, y0, _, _ = candidate.box or (0, 0, 0, 0)
     rows = locator.rows[candidate.page]
@@ -277,6 +83,8 @@ def _label_relation(
         if label.page != candidate.page:
             continue
         if label.row == row_index and label.box[2] <= x0 + 0.005:
+            if columns and crosses_column(rows[row_index].words, label.box[2], x0):
+                continue
             between = [
                 w
                 for w in rows[row_index].words
@@ -306,7 +114,7 @@ def _row_words_left(locator: Locator, candidate: Candidate, row_index: int) -> l
     row = locator.rows[candidate.page][row_index]
     tokens = [fold_token(w.text) for w in row.words if w.box[2] <= x0 + 0.002]
     if _page(locator, candidate.page).source == "ocr":
-        tokens = [_NEGATIVE_MISREADINGS.get(t, t) for t in tokens]
+        tokens = [NEGATIVE_MISREADINGS.get(t, t) for t in tokens]
     return tokens
 
 
@@ -421,8 +229,13 @@ def features(
     for index, candidate in enumerate(candidates):
         row_index = _row_of(locator, candidate)
         box = candidate.box or (0.0, 0.0, 0.0, 0.0)
-        right, below, weight = _label_relation(locator, candidate, row_index, labels)
-        other_right, other_below, _ = _label_relation(locator, candidate, row_index, others)
+        columns = family == "reference"
+        right, below, weight = _label_relation(
+            locator, candidate, row_index, labels, columns=columns
+        )
+        other_right, other_below, _ = _label_relation(
+            locator, candidate, row_index, others, columns=columns
+        )
         left_words = (
             set(_row_words_left(locator, candidate, row_index)) if row_index >= 0 else set()
         )
@@ -478,7 +291,7 @@ def features(
         elif family == "date":
             row = locator.rows[candidate.page][row_index] if row_index >= 0 else None
             text = " ".join(w.text for w in row.words) if row else ""
-            f["time_near"] = float(bool(_TIME.search(text)))
+            f["time_near"] = float(bool(TIME_OF_DAY.search(text)))
             f["first_of_type"] = float(index == 0)
             f["number_row"] = float(
                 (candidate.page, row_index) in number_rows
@@ -502,7 +315,14 @@ def features(
             row = locator.rows[candidate.page][row_index] if row_index >= 0 else None
             f["document_row"] = float(
                 row is not None
-                and any(fold_token(w.text).endswith(DOCUMENT_WORDS) for w in row.words)
+                and any(
+                    fold_token(w.text).endswith(DOCUMENT_WORDS)
+                    and (
+                        w.box[0] >= box[2] - 0.002
+                        or not crosses_column(row.words, w.box[2], box[0])
+                    )
+                    for w in row.words
+                )
             )
         out.append(Scored(candidate, f))
     return out

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
+from jobs.extraction.fields.customer import address_block_name, customer_candidate
 from jobs.extraction.fields.evidence import NEGATIVE, _decimal, _row_of, _row_words_left
 from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.items import extract_line_items
@@ -49,6 +50,45 @@ def _field(candidate: Candidate | None, pages: Sequence[Page] = ()) -> Extracted
     result = candidate.to_field()
     result.source = next((p.source for p in pages if p.number == candidate.page), None)
     return result
+
+
+# Payment terms written as a sentence: "Zahlbar innert 30 Tagen netto, d.h. bis 11.06.2025",
+# "Please pay by 3 May 2025", "à régler avant le 15/04/2025". A date after one of these
+# words, on a line that speaks of paying, is the due date.
+_PAYING = re.compile(
+    r"(?i)\b(?:pay|paid|payable|payment|due|zahlbar|zahlen|bezahlen|[uü]berweisen|f[aä]llig"
+    r"|payer|r[eé]gler|paiement|r[eè]glement|betalen|betaling|pagare|pagamento|pagar|pago"
+    r"|betala|betal|betales|zap[lł]aty|zap[lł]aci[cć])"
+)
+_DEADLINE_WORDS = frozenset(
+    ["bis", "zum", "spätestens", "spatestens", "by", "before", "until", "avant", "voor",
+     "uiterlijk", "entro", "hasta", "antes", "senast", "innan", "do"]
+)  # fmt: skip
+
+
+def due_date_in_terms(locator: Locator) -> Candidate | None:
+    """A due date no label names, in a sentence of payment terms (see ``_PAYING``)."""
+    for page in locator.pages:
+        for row in locator.rows[page.number]:
+            words = row.words
+            if not _PAYING.search(" ".join(w.text for w in words)):
+                continue
+            for index, word in enumerate(words[:-1]):
+                if word.text.casefold().strip(",") not in _DEADLINE_WORDS:
+                    continue
+                start = index + 1
+                while start < len(words) and words[start].text.casefold() in {
+                    "le",
+                    "il",
+                    "el",
+                    "the",
+                }:
+                    start += 1
+                for candidate in locator.scan_row(words[start:], "date", page=page.number):
+                    if candidate.words[0] is words[start]:
+                        candidate.score = 0.7
+                        return candidate
+    return None
 
 
 def invoice_date_fallback(locator: Locator) -> Candidate | None:
@@ -130,10 +170,14 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
         if key in SCORED:
             model, keys = SCORED[key]
             scored[key], found[key] = extract_scored(locator, model, keys, kind="invoice")
+        elif key == "customer_name":
+            found[key] = customer_candidate(locator)
         else:
             found[key] = locator.best(key, field_type)
     if found["iban"] is None:
         found["iban"] = _iban_fallback(locator)
+    if found["due_date"] is None:
+        found["due_date"] = due_date_in_terms(locator)
     fields: dict[str, FieldValue] = {
         key: scored.get(key) or _field(c, pages) for key, c in found.items()
     }
@@ -148,6 +192,14 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     fields["issuer"] = extract_issuer(
         locator, customer=customer.value if isinstance(customer.value, str) else None
     )
+    if customer.value is None:
+        issuer = fields["issuer"]
+        fields["customer_name"] = _field(
+            address_block_name(
+                locator, issuer=issuer.value if isinstance(issuer, ExtractedField) else None
+            ),
+            pages,
+        )
     countries = [str(c.value) for c in (found["iban"], found["vat_id"]) if c is not None]
     fields["currency"] = find_currency(
         pages, [found["total_amount"], found["net_amount"], found["tax_amount"]], countries

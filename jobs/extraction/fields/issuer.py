@@ -20,6 +20,19 @@ from collections.abc import Sequence
 
 from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.currency import ISO_CODES
+from jobs.extraction.fields.issuer_words import (
+    ADDRESS_WORDS,
+    CLOSING,
+    CONTACT,
+    COPYRIGHT,
+    COURTESY_WORDS,
+    CUSTOMER_HEADINGS,
+    MORE_LEGAL_FORMS,
+    SELLER_HEADINGS,
+    TITLE_FILLERS,
+    TITLE_WORDS,
+    TRADE_WORDS,
+)
 from jobs.extraction.fields.layout import Row
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
@@ -29,235 +42,6 @@ from jobs.extraction.fields.scoring import Scored, choose
 from jobs.extraction.fields.text import fold, fold_token
 from jobs.extraction.types import Word
 
-MORE_LEGAL_FORMS = frozenset(
-    [
-        "sdn",
-        "bhd",
-        "berhad",
-        "pte",
-        "pvt",
-        "co",
-        "company",
-        "plc",
-        "ltda",
-        "sl",
-        "sa",
-        "nv",
-        "ek",
-        "mbh",
-        "lda",
-        "slu",
-        "kgaa",
-        "bvba",
-        "sprl",
-        "pty",
-        "kk",
-        "tbk",
-        "sp",  # Polish "Sp. z o.o.", "Sp. j."
-        "partg",  # German partnerships, "PartG mbB" (not "mbB" alone: a card's "MBB")
-        "partgmbb",
-        "asa",
-        "oyj",
-    ]
-)
-TRADE_WORDS = frozenset(
-    [
-        "enterprise",
-        "enterprises",
-        "trading",
-        "store",
-        "stores",
-        "shop",
-        "mart",
-        "market",
-        "supermarket",
-        "restaurant",
-        "cafe",
-        "bakery",
-        "pharmacy",
-        "hardware",
-        "hotel",
-        "services",
-        "service",
-        "industries",
-        "industrie",
-        "holding",
-        "group",
-        "marketing",
-        "electrical",
-        "machinery",
-        "stationery",
-        "bookstore",
-        "book",
-        "restoran",
-        "kedai",
-    ]
-)
-TITLE_WORDS = frozenset(
-    [
-        "invoice",
-        "receipt",
-        "rechnung",
-        "facture",
-        "factuur",
-        "fattura",
-        "factura",
-        "fatura",
-        "recibo",
-        "simplificada",
-        "bill",
-        "tax",
-        "quotation",
-        "quote",
-        "order",
-        "delivery",
-        "note",
-        "credit",
-        "gutschrift",
-        "avoir",
-        "statement",
-        "simplified",
-        "cash",
-        "sale",
-        "sales",
-        "copy",
-        "original",
-        "duplicate",
-        "proforma",
-        "pro-forma",
-        "beleg",
-        "quittung",
-        "kassenbon",
-        "bon",
-        "ticket",
-    ]
-)
-ADDRESS_WORDS = frozenset(
-    [
-        "str",
-        "strasse",
-        "straße",
-        "road",
-        "rd",
-        "jalan",
-        "jln",
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "rue",
-        "platz",
-        "weg",
-        "allee",
-        "lane",
-        "taman",
-        "lot",
-        "block",
-        "blok",
-        "floor",
-        "level",
-        "building",
-        "bldg",
-        "suite",
-        "postfach",
-        "bp",
-        "cedex",
-        "bandar",
-        "kawasan",
-        "industrial",
-        "park",
-        "plaza",
-        "calle",
-        "avenida",
-        "avda",
-        "rua",
-        "praca",
-        "no",
-    ]
-)
-CONTACT = re.compile(
-    r"(tel|phone|fax|telefon|e-?mail|www\.|http|@|\.com\b|\.de\b|\.fr\b|mobile|hp:|h/p)", re.I
-)
-CUSTOMER_HEADINGS = frozenset(
-    [
-        "bill",
-        "billed",
-        "sold",
-        "ship",
-        "deliver",
-        "customer",
-        "client",
-        "kunde",
-        "klant",
-        "buyer",
-        "kaufer",
-        "acheteur",
-        "destinataire",
-        "rechnungsempfanger",
-        "leistungsempfanger",
-        "empfanger",
-        "cliente",
-        "to",
-        "attn",
-        "auftraggeber",
-        "besteller",
-        "adressat",
-        "comprador",
-        "adquirente",
-        "kund",
-        "kopare",
-        "nabywca",
-        "odbiorca",
-        "odberatel",
-        "kupujici",
-    ]
-)
-SELLER_HEADINGS = frozenset(
-    [
-        "seller",
-        "verkaufer",
-        "vendeur",
-        "fournisseur",
-        "lieferant",
-        "supplier",
-        "vendor",
-        "from",
-        "von",
-        "emetteur",
-        "rechnungssteller",
-        "leistungserbringer",
-        "emisor",
-        "proveedor",
-        "vendedor",
-        "fornecedor",
-        "emitente",
-        "saljare",
-        "leverantor",
-        "sælger",
-        "leverandør",
-        "selger",
-        "sprzedawca",
-        "dostawca",
-        "dodavatel",
-        "prodavajici",
-    ]
-)
-# A receipt's closing words ("Thank you, please come again") name no one.
-COURTESY_WORDS = frozenset(
-    ["thank", "thanks", "please", "again", "visit", "welcome", "terima", "kasih", "danke", "merci"]
-)
-# Words that go with a title without naming anyone: "N°", "No.", "Nr", "de", "of".
-TITLE_FILLERS = frozenset(["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und"])
-# A software or copyright line ("(c) 2022", "© DWC", "Stylesheet-Version") is boilerplate.
-# A receipt's closing line names no one, even when it is all the photo kept of the top: "Thank
-# You. Please come again.", "Goods sold are not returnable", "TQ for shopping with ...".
-CLOSING = re.compile(
-    r"\b(thank\s*(s|you)|please\s+come|come\s+again|visit\s+us|goods\s+sold|not\s+returnable"
-    r"|non[-\s]?refundable|not\s+refundable|tq\s*for|terima\s+kasih|vielen\s+dank|merci\s+de"
-    r"|gracias\s+por|obrigado|grazie)\b",
-    re.I,
-)
-COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\bstylesheet\b|\bversion\b", re.I)
 _POSTCODE = re.compile(r"\b\d{4,6}\b")
 # A gap this wide (page widths) between two words separates two columns.
 COLUMN_GAP = 0.08
@@ -278,10 +62,26 @@ def _segments(row: Row) -> list[list[Word]]:
         if text and all(c in _SEPARATORS for c in text):
             out.append([])
             continue
-        if out[-1] and word.box[0] - out[-1][-1].box[2] > COLUMN_GAP:
+        gap = word.box[0] - out[-1][-1].box[2] if out[-1] else 0.0
+        height = word.box[3] - word.box[1]
+        if gap > COLUMN_GAP or (
+            # The document's title set apart on the name's line: "ACME LLC    INVOICE #12".
+            gap > 2 * height and fold_token(text) in TITLE_WORDS
+        ):
             out.append([])
         out[-1].append(word)
     return [s for s in out if s]
+
+
+# Who owns a shop, printed under its name: "Inh. Georg Hölzl e.K.", "Prop. J. Tan".
+_OWNER_WORDS = frozenset(["inh", "inhaber", "inhaberin", "prop", "proprietor", "owner"])
+
+
+def _name_of_its_own(words: Sequence[Word]) -> bool:
+    """Whether a line under a name names its owner, not the rest of it ("Inh. Georg Hölzl
+    e.K."). A company's legal name under its shop's name is joined to it: it is the name
+    that receipts are filed under ("TIMELESS KITCHENETTE SDN BHD" under its restaurant's)."""
+    return bool(words) and legal_key(words[0].text) in _OWNER_WORDS
 
 
 def _text(words: Sequence[Word]) -> str:
@@ -353,9 +153,10 @@ def _name_words(words: list[Word]) -> list[Word]:
 LEADING_TITLE = frozenset(
     ["tax", "invoice", "receipt", "simplified", "official", "rechnung", "facture", "quittung"]
 )
-# A store or till code before a name ("A04098 AEON CO."), a date or number after it.
+# A store or till code before a name ("A04098 AEON CO."), a date or number after it; a short
+# number alone is part of the name ("PHO SAIGON 24", "KEDAI 88").
 _CODE = re.compile(r"^(?=(?:\D*\d){4})[A-Za-z]{0,2}[\d\-/.]+$")
-_TRAILING_NUMBER = re.compile(r"^[\d\-/.:]+$")
+_TRAILING_NUMBER = re.compile(r"^(?!\d{1,3}$)[\d\-/.:]+$")
 
 
 def _trimmed(words: list[Word]) -> list[Word]:
@@ -388,6 +189,27 @@ def mend_legal_forms(text: str) -> str:
                 part = mended
         out.append(part)
     return " ".join(out)
+
+
+# A town line's end before its postcode: a state or province code ("Boulder, CO 80302",
+# "Manly NSW 2095"), which a company's "CO" or "SA" must not be taken for.
+_REGION_CODE = re.compile(r"[A-Z]{2,3}")
+_POSTAL_NUMBER = re.compile(r"\d{4,5}(?:-\d{4})?")
+
+
+def _before_postcode(rows: Sequence[Row], words: Sequence[Word]) -> bool:
+    """Whether a candidate ends a town line, its last word a region's code and the next word
+    on its row (one of ``rows``) a postcode."""
+    row = next((r for r in rows if any(w is words[-1] for w in r.words)), None)
+    if row is None:
+        return False
+    following = [w for w in row.words if w.box[0] >= words[-1].box[2] - 0.002]
+    return bool(
+        following
+        and _REGION_CODE.fullmatch(words[-1].text)
+        and _POSTAL_NUMBER.fullmatch(following[0].text)
+        and following[0].box[0] - words[-1].box[2] < 0.03
+    )
 
 
 def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
@@ -487,6 +309,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
                     and not any(w.text.endswith(":") for w in below[0])
                     and not _repeats(segment, below[0])
                     and not CONTACT.search(_text(below[0]))
+                    and not _name_of_its_own(below[0])
                 ):
                     joined = [*segment, *below[0]]
                     candidates.append((_candidate(joined, page.number), index, True))
@@ -519,6 +342,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
         uppers = sum(c.isupper() for c in text)
         words = candidate.words
         height = max(w.box[3] - w.box[1] for w in words) / median
+        town_line = _before_postcode(rows[index : index + 2], words)
         f = {
             "bias": 1.0,
             "row": min(index, 30) / 30,
@@ -527,13 +351,14 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             "y": min(w.box[1] for w in words),
             "x": min(w.box[0] for w in words),
             "height": min(3.0, height),
-            "legal": float(has_legal_form(text)),
+            "legal": float(has_legal_form(text) and not town_line),
             "trade": float(bool(set(tokens) & TRADE_WORDS)),
             "title": float(bool(set(tokens) & TITLE_WORDS)),
             "address": float(
                 bool(set(tokens) & ADDRESS_WORDS)
                 or any(STREET_WORD.search(w.text) for w in words)
                 or bool(_POSTCODE.search(text))
+                or town_line
             ),
             "contact": float(bool(CONTACT.search(text))),
             "copyright": float(bool(COPYRIGHT.search(text))),

@@ -109,6 +109,34 @@ def _gap(left: Word, right: Word) -> float:
     return right.box[0] - left.box[2]
 
 
+# What cites a law's article, whose number is no amount: "TVA non applicable, art. 293 B du
+# CGI", "gemäß § 19 UStG", "Article 196".
+_LAW_REFERENCE = re.compile(r"§+|art\.?|article|artikel|articolo|art[ií]culo|artigo|abs\.")
+
+# Horizontal gap (page widths) that parts two columns of text on one row.
+COLUMN_GAP = 0.06
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def crosses_column(words: Sequence[Word], left: float, right: float) -> bool:
+    """Whether a row's words between ``left`` and ``right`` hold another column's text: a word
+    of letters standing a column's gap apart from what precedes it ("Invoice Number  |
+    Wellington 6011", where the seller's address runs beside a label: the postcode is not
+    the label's value). A currency ("Total   RM   12.00") is the value's own."""
+    edge = left
+    for word in words:
+        if word.box[0] < left - 0.002 or word.box[2] > right + 0.002:
+            continue
+        if (
+            word.box[0] - edge > COLUMN_GAP
+            and _LETTERS.search(word.text)
+            and parse_currency_text(word.text) is None
+        ):
+            return True
+        edge = word.box[2]
+    return False
+
+
 def _is_label_like(word: Word) -> bool:
     text = word.text.strip()
     return len(text) > 2 and text.endswith(":") and any(c.isalpha() for c in text)
@@ -203,6 +231,16 @@ class Locator:
                     index += date_span
                     skipped += 1
                     continue
+            if field_type == "reference" and crosses_column(words, label.box[2], word.box[0]):
+                break
+            if (
+                field_type == "amount"
+                and index > 0
+                and _LAW_REFERENCE.fullmatch(words[index - 1].text.casefold())
+            ):
+                skipped += 1
+                index += 1
+                continue
             gap = max(0.0, word.box[0] - label.box[2])
             position = max(0.2, 1.0 - 0.1 * skipped - 0.8 * max(0.0, gap - 0.08))
             candidate = self._value_at(words, index, field_type, match)
@@ -313,21 +351,29 @@ class Locator:
 
     def scan(self, field_type: str, *, base: float = 0.4) -> list[Candidate]:
         """Every value of a type anywhere, top of the first page first (for fallbacks)."""
-        match = matcher_for(field_type)
         out: list[Candidate] = []
         for page in self.pages:
             for row in self.rows[page.number]:
-                index = 0
-                while index < len(row.words):
-                    found = self._value_at(row.words, index, field_type, match)
-                    if found is None:
-                        index += 1
-                        continue
-                    parsed, span = found
-                    candidate = self._candidate(None, base, span, parsed)
-                    candidate.page = page.number
-                    out.append(candidate)
-                    index += len(span)
+                out.extend(self.scan_row(row.words, field_type, page=page.number, base=base))
+        return out
+
+    def scan_row(
+        self, words: list[Word], field_type: str, *, page: int, base: float = 0.4
+    ) -> list[Candidate]:
+        """Every value of a type in a run of words (a row or its end), left to right."""
+        match = matcher_for(field_type)
+        out: list[Candidate] = []
+        index = 0
+        while index < len(words):
+            found = self._value_at(words, index, field_type, match)
+            if found is None:
+                index += 1
+                continue
+            parsed, span = found
+            candidate = self._candidate(None, base, span, parsed)
+            candidate.page = page
+            out.append(candidate)
+            index += len(span)
         return out
 
 

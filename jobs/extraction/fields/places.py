@@ -27,6 +27,13 @@ AU_BUSINESS_NUMBER = re.compile(r"\bA\.?B\.?N\.?:?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{
 CA_ADDRESS = re.compile(
     r"\b(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
+# Canada's business number with its GST/HST account ("123456789 RT0001"), and the taxes only
+# Canada prints: the harmonized "HST", Quebec's "TVQ"/"QST" (its "GST" is other countries' too).
+CA_TAX = re.compile(r"\b\d{9}\s?RT\s?\d{4}\b|\bGST/HST\b|\bHST\b|\bTVQ\b|\bQST\b")
+# A South African VAT number: ten digits starting with 4 after its label.
+ZA_VAT_NUMBER = re.compile(
+    r"(?i)\bVAT\b[\s.:#]*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number)?[\s.:#]*4\d{9}\b"
+)
 
 # Tax-number labels only one country uses: Italy's "P.IVA" (its VAT number without the EU
 # form's "IT"), Indonesia's "NPWP".
@@ -49,7 +56,7 @@ PH_TAX_ID = re.compile(r"\bTIN\b[\s:#.]*(?:No\.?\s*)?\d{3}-\d{3}-\d{3}(?:-\d{3,5
 COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     "US": (US_ADDRESS,),
     "AU": (AU_ADDRESS, AU_BUSINESS_NUMBER),
-    "CA": (CA_ADDRESS,),
+    "CA": (CA_ADDRESS, CA_TAX),
     "IT": (IT_TAX_LABEL,),
     "ID": (ID_TAX_LABEL,),
     "FR": (FR_REGISTRY,),
@@ -65,7 +72,7 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     "TR": (re.compile(r"(?i)\bvergi\s+(?:dairesi|no|numaras[iı])\b|\bVKN\b"),),
     "DK": (re.compile(r"\bCVR\b(?:-?nr\.?)?\s*:?\s*\d{8}\b"),),
     "IS": (re.compile(r"\bKt\.\s*\d{6}-?\d{4}\b|(?i:\bkennitala\b)"),),
-    "ZA": (re.compile(r"\(Pty\)\s*Ltd\b"),),
+    "ZA": (re.compile(r"\(Pty\)\s*Ltd\b"), ZA_VAT_NUMBER),
     "BR": (re.compile(r"\bCNPJ\b"),),
     "MX": (re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),),
     "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),

@@ -70,16 +70,22 @@ def calibrate(model: str, raw: float, *, kind: str | None = None) -> float:
 
 def interpolate(table: dict[str, list[float]], raw: float) -> float:
     """A calibration table (increasing ``x`` against ``y``) read at ``raw``, piecewise
-    linear, held at its ends."""
+    linear, held at its top end; below its lowest score, where the table has seen nothing,
+    falling in proportion towards 0 (a score lower than any seen is no surer than the
+    lowest)."""
     xs, ys = table["x"], table["y"]
     if raw <= xs[0]:
-        return ys[0]
+        return ys[0] * max(0.0, raw) / xs[0] if xs[0] > 0 else ys[0]
     pairs = list(zip(xs, ys, strict=True))
     for (x0, y0), (x1, y1) in zip(pairs, pairs[1:], strict=False):
         if raw <= x1:
             share = (raw - x0) / (x1 - x0) if x1 > x0 else 1.0
             return y0 + share * (y1 - y0)
     return ys[-1]
+
+
+# How much surer than its share of a decision a winner may be reported (see :func:`choose`).
+_TOSS_MARGIN = 0.3
 
 
 def raw_decision(best: float, rival: float) -> float:
@@ -162,7 +168,16 @@ def choose(
     if best is None:
         return ExtractedField()
     result = best.candidate.to_field()
-    result.confidence = max(0.0, min(1.0, calibrate(model, raw, kind=kind)))
+    # Two candidates the model holds about equal are a coin toss, however rarely the
+    # documents it learned from had one: never surer than the winner's share of the decision
+    # and a margin (on the corpus, a tighter margin sent many right values to review and
+    # kept its few wrong ones, which disagree with their labels rather than with the page).
+    rival = max(
+        (s.probability for s in scored if s is not best and is_rival(s.value, best.value)),
+        default=0.0,
+    )
+    ceiling = raw_decision(best.probability, rival) + _TOSS_MARGIN
+    result.confidence = max(0.0, min(1.0, ceiling, calibrate(model, raw, kind=kind)))
     result.source = source
     return result
 

@@ -109,3 +109,22 @@ def test_a_date_ending_in_a_dot_as_hungarian_and_croatian_invoices_print_it():
 )
 def test_a_date_written_in_words_in_the_lexicons_languages(text: str, expected: dt.date) -> None:
     assert parse_date_text(text) == expected
+
+
+def test_dates_that_read_either_way_read_month_first_when_only_that_puts_the_due_date_after():
+    from jobs.extraction.fields.api import extract_fields
+    from tests.jobs.extraction.helpers import page, row
+
+    rows = [
+        row(0.03, (0.1, "Lumen Studio")),
+        row(0.10, (0.1, "Date of Issue"), (0.4, "03/04/2025")),
+        row(0.12, (0.1, "Due Date"), (0.4, "04/03/2025")),
+        row(0.14, (0.1, "Invoice Number"), (0.4, "0000212")),
+        row(0.40, (0.5, "Amount Due"), (0.8, "2,112.00")),
+    ]
+    fields = extract_fields("invoice", [page(*rows)]).fields
+    assert (fields["invoice_date"].value, fields["due_date"].value) == ("2025-03-04", "2025-04-03")
+    # A date only day first can be read makes the page's order day first, whatever the due.
+    rows.append(row(0.50, (0.1, "Delivered 25/02/2025")))
+    fields = extract_fields("invoice", [page(*rows)]).fields
+    assert fields["invoice_date"].value == "2025-04-03"

@@ -122,6 +122,12 @@ def test_a_till_code_or_a_title_before_a_name_and_a_number_after_it_are_not_part
     assert "99 SPEED MART" in names
 
 
+def test_a_short_number_after_a_name_is_part_of_it():
+    locator = _locator(row(0.03, (0.2, "PHO SAIGON 24")), row(0.06, (0.2, "12 Harbour Rd")))
+    names = {str(s.value) for s in scored_names(locator, receipt=True)}
+    assert "PHO SAIGON 24" in names and "PHO SAIGON" not in names
+
+
 def test_a_currency_code_backed_by_the_country_of_the_ids_is_a_confident_currency():
     pages = [page(row(0.5, (0.1, "Gesamtbetrag"), (0.7, "119,00")), row(0.6, (0.1, "EUR")))]
     assert find_currency(pages, [], ["DE"]).confidence >= 0.95
@@ -220,9 +226,8 @@ def test_a_street_in_a_compound_word_marks_an_address_line():
     features = {
         str(s.value): s.features for s in scored_names(Locator(pages, {**INVOICE, **OTHER}))
     }
-    # The house number is trimmed off as a name's trailing number would be.
-    assert features["Bahnhofstr."]["address"] == 1
-    assert features["Kerkstraat"]["address"] == 1
+    assert features["Bahnhofstr. 3"]["address"] == 1
+    assert features["Kerkstraat 4"]["address"] == 1
     assert features["Nordlicht Software GmbH"]["address"] == 0
 
 
@@ -276,3 +281,37 @@ def test_a_contact_line_under_a_name_is_not_joined_to_it():
     ]
     field = extract_issuer(Locator(pages, {**INVOICE, **OTHER}))
     assert field.value == "Jane Morrison Photography"
+
+
+def test_a_canadian_tax_number_makes_a_page_without_signs_canadian_dollars():
+    pages = [
+        page(
+            row(0.1, (0.1, "GST/HST 812345678 RT0001")),
+            row(0.5, (0.1, "TOTAL"), (0.7, "23.45")),
+        )
+    ]
+    assert find_currency(pages, [], []).value == "CAD"
+
+
+def test_a_rand_sign_counts_glued_to_an_amount_but_not_alone():
+    scores = currency_evidence([("R45.00", 0.95)], "TOTAL R45.00", [])
+    assert max(scores, key=scores.get) == "ZAR"
+    assert currency_evidence([("12.50", 0.95), ("R", 0.95)], "12.50 R", []) == {}
+
+
+def test_a_sign_written_before_amounts_counts_after_one_only_with_its_cents():
+    assert "INR" not in currency_evidence([("2RS", 1.0)], "Ball bearing 6205, sealed 2RS", [])
+    scores = currency_evidence([("39.00RM", 0.95)], "TOTAL 39.00RM", [])
+    assert max(scores, key=scores.get) == "MYR"
+
+
+def test_the_owner_of_a_shop_is_not_joined_to_the_shops_name_but_its_company_is():
+    locator = _locator(
+        row(0.03, (0.2, "FRISCHMARKT HÖLZL")),
+        row(0.05, (0.2, "Inh. Georg Hölzl e.K.")),
+        row(0.10, (0.2, "OLD TOWN WHITE COFFEE")),
+        row(0.12, (0.2, "Old Town Kopitiam Sdn Bhd")),
+    )
+    names = {str(s.value) for s in scored_names(locator, receipt=True)}
+    assert "FRISCHMARKT HÖLZL Inh. Georg Hölzl e.K." not in names
+    assert "OLD TOWN WHITE COFFEE Old Town Kopitiam Sdn Bhd" in names

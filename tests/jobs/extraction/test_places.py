@@ -33,6 +33,8 @@ def test_a_bank_or_a_legal_form_with_a_postcode_is_not_australian():
 def test_a_canadian_province_and_postal_code_is_canadian():
     assert address_countries("88 Queen St W, Toronto, ON M5H 2N2") == ["CA"]
     assert address_countries("Montréal QC H3B 4W8") == ["CA"]
+    assert address_countries("HST # 812345678 RT0001") == ["CA"]
+    assert address_countries("TPS 812345678 TVQ 1234567890") == ["CA"]
 
 
 def test_country_only_tax_labels_name_their_country():
@@ -96,6 +98,7 @@ def test_a_philippine_taxpayer_number_names_its_country_and_its_month_first_date
         ("CVR-nr. 12345678", "DK"),
         ("Kt. 530269-1234", "IS"),
         ("Karoo Solar (Pty) Ltd", "ZA"),
+        ("VAT No: 4123456789", "ZA"),
         ("CNPJ: 12.345.678/0001-90", "BR"),
         ("RFC: ABC850101AB1", "MX"),
         ("TRN: 100123456700003", "AE"),

@@ -128,13 +128,28 @@ def test_calibration_tables_are_monotone_probabilities():
         assert all(0.0 <= y <= 1.0 for y in table["y"])
 
 
-def test_calibrate_interpolates_and_clamps_to_the_table():
+def test_calibrate_interpolates_holds_its_top_and_falls_below_the_lowest_score_seen():
     table = scoring._weights()["total"]["calibration"]
     low, high = table["x"][0], table["x"][-1]
-    assert scoring.calibrate("total", low - 1) == table["y"][0]
+    assert scoring.calibrate("total", low) == table["y"][0]
+    assert scoring.calibrate("total", low / 2) == pytest.approx(table["y"][0] / 2)
     assert scoring.calibrate("total", high + 1) == table["y"][-1]
     middle = scoring.calibrate("total", (low + high) / 2)
     assert table["y"][0] <= middle <= table["y"][-1]
+
+
+def test_a_winner_about_as_likely_as_its_rival_is_never_confident():
+    locator = Locator(
+        [page(row(0.10, (0.1, "Ref"), (0.3, "7781")), row(0.12, (0.1, "Code"), (0.3, "6011")))],
+        {**INVOICE, **OTHER},
+    )
+    scored = scoring.scored_candidates(locator, "invoice_number", ["invoice_number"])
+    strong = max(scored, key=lambda s: scoring.probability("invoice_number", s.features))
+    for item in scored:
+        item.features = dict(strong.features)  # the same evidence: a coin toss
+    chosen = scoring.choose("invoice_number", scored, kind="invoice")
+    assert chosen.found
+    assert chosen.confidence <= 0.5 + 0.3 < 0.9
 
 
 def test_two_strong_candidates_that_disagree_lower_the_decision_score():

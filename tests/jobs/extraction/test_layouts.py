@@ -1,0 +1,128 @@
+"""Layouts met on invoices of software and suppliers the corpus does not hold: columns side
+by side, titles on the sender's line, payment terms written as sentences."""
+
+from __future__ import annotations
+
+from jobs.extraction.fields.api import extract_fields
+from tests.jobs.extraction.helpers import page, row
+
+
+def _invoice(*rows):
+    return extract_fields("invoice", [page(*rows)]).fields
+
+
+def test_a_postcode_in_the_column_beside_a_number_label_is_not_the_number():
+    # The buyer's block left, the labels in the middle with their values below, the seller's
+    # address right: "Invoice Number" and "Wellington 6011" share a row.
+    fields = _invoice(
+        row(0.05, (0.05, "TAX INVOICE")),
+        row(0.10, (0.50, "Invoice Date"), (0.74, "Tui Roasting Co Limited")),
+        row(0.12, (0.10, "Kowhai Cafe"), (0.50, "4 Mar 2025"), (0.74, "8 Vivian Street")),
+        row(0.14, (0.50, "Invoice Number"), (0.74, "Wellington 6011")),
+        row(0.16, (0.10, "Wellington 6011"), (0.50, "INV-0417"), (0.74, "NEW ZEALAND")),
+        row(0.40, (0.50, "TOTAL NZD"), (0.80, "520.00")),
+    )
+    number = fields["invoice_number"]
+    assert number.value != "6011"
+    assert number.value == "INV-0417" or number.confidence < 0.9
+
+
+def test_the_title_printed_on_the_senders_line_is_not_part_of_its_name():
+    fields = _invoice(
+        row(0.04, (0.08, "Brightwater Analytics LLC"), (0.34, "INVOICE #A-20931")),
+        row(0.07, (0.08, "1208 Barton Springs Rd, Suite 310"), (0.70, "Date: March 3, 2025")),
+        row(0.09, (0.08, "Austin, TX 78704")),
+        row(0.40, (0.50, "Balance Due"), (0.80, "$5,803.82")),
+    )
+    assert fields["issuer"].value == "Brightwater Analytics LLC"
+    assert fields["invoice_number"].value == "A-20931"
+
+
+def test_a_state_code_before_a_zip_code_is_an_address_not_a_company_form():
+    fields = _invoice(
+        row(0.04, (0.08, "Granite Peak Landscaping"), (0.75, "INVOICE")),
+        row(0.06, (0.08, "1900 Ridge Rd")),
+        row(0.08, (0.08, "Boulder, CO 80302")),
+        row(0.10, (0.08, "(303) 555-0148")),
+        row(0.20, (0.70, "INVOICE #"), (0.85, "1043")),
+        row(0.40, (0.60, "BALANCE DUE"), (0.80, "$2,380.00")),
+    )
+    assert fields["issuer"].value == "Granite Peak Landscaping"
+
+
+def test_a_due_date_written_in_the_payment_terms_is_found():
+    fields = _invoice(
+        row(0.04, (0.08, "Alpenblick Treuhand AG")),
+        row(0.20, (0.08, "Rechnung Nr. 2025-0612"), (0.60, "Zürich, 12.05.2025")),
+        row(0.40, (0.50, "Rechnungsbetrag CHF"), (0.80, "8'264.25")),
+        row(0.45, (0.08, "Zahlbar innert 30 Tagen netto, d.h. bis 11.06.2025.")),
+    )
+    assert fields["due_date"].value == "2025-06-11"
+    assert fields["due_date"].confidence < 0.9
+
+
+def test_a_law_cited_by_its_article_gives_no_tax_amount():
+    fields = _invoice(
+        row(0.04, (0.08, "Camille Rousseau")),
+        row(0.20, (0.08, "FACTURE N° 2025-18")),
+        row(0.40, (0.50, "Total HT"), (0.80, "600,00 €")),
+        row(0.42, (0.50, "Net à payer"), (0.80, "600,00 €")),
+        row(0.46, (0.08, "TVA non applicable, art. 293 B du CGI")),
+    )
+    assert fields["tax_amount"].value != "293.00"
+
+
+def test_the_e_invoice_exchange_code_and_the_customers_reference_are_no_customer_name():
+    fields = _invoice(
+        row(0.04, (0.08, "Tipografia Rossi S.r.l.")),
+        row(0.10, (0.08, "Codice destinatario: M5UXCR1")),
+        row(0.12, (0.08, "Customer ref."), (0.50, "ASH-0042")),
+        row(0.20, (0.08, "FATTURA n. 127/2025 del 15/04/2025")),
+        row(0.40, (0.50, "Totale documento"), (0.80, "€ 1.272,46")),
+        row(0.42, (0.08, "Scadenza pagamento: 15/05/2025")),
+    )
+    assert fields["customer_name"].value not in {"M5UXCR1", "ref.", "ASH-0042"}
+    assert fields["due_date"].value == "2025-05-15"
+
+
+def test_the_buyer_is_the_name_line_of_a_form_under_the_buyers_heading_not_the_sellers():
+    fields = _invoice(
+        row(0.04, (0.08, "Handelsrechnung (380) Nr. 471102 vom 05.06.2025")),
+        row(0.08, (0.08, "Verkäufer")),
+        row(0.10, (0.08, "Nummer:"), (0.30, "549910")),
+        row(0.12, (0.08, "Name:"), (0.30, "Lieferant GmbH")),
+        row(0.16, (0.08, "Käufer/Leistungsempfänger")),
+        row(0.18, (0.08, "Nummer:"), (0.30, "GE2020211")),
+        row(0.20, (0.08, "Name:"), (0.30, "Kunden AG Mitte")),
+        row(0.22, (0.08, "Anschrift:"), (0.30, "Kundenstraße 15")),
+        row(0.40, (0.50, "Gesamtbetrag"), (0.80, "119,00 EUR")),
+    )
+    assert fields["customer_name"].value == "Kunden AG Mitte"
+
+
+def test_the_addressee_of_an_unlabelled_window_is_the_buyer_and_the_letterhead_is_not():
+    fields = _invoice(
+        row(0.04, (0.08, "Van Dijk Installatietechniek B.V.")),
+        row(0.06, (0.08, "Energieweg 31")),
+        row(0.08, (0.08, "3542 DZ Utrecht")),
+        row(0.14, (0.08, "Bakkerij De Korenschoof")),
+        row(0.16, (0.08, "t.a.v. mevr. L. Bosman")),
+        row(0.18, (0.08, "Oudegracht 112")),
+        row(0.20, (0.08, "3511 AX Utrecht")),
+        row(0.26, (0.08, "Factuurnummer"), (0.40, "2025-0187")),
+        row(0.40, (0.50, "Totaal incl. btw"), (0.80, "€ 578,86")),
+    )
+    customer = fields["customer_name"]
+    assert customer.value == "Bakkerij De Korenschoof"
+    assert customer.confidence < 0.8
+
+
+def test_a_code_or_a_label_beside_a_buyer_label_is_no_buyer():
+    fields = _invoice(
+        row(0.04, (0.08, "Musterbetrieb AG")),
+        row(0.10, (0.08, "Bestellung Nr. Kunde:"), (0.40, "BT-13")),
+        row(0.12, (0.08, "Rechnungsempfänger"), (0.40, "Warenempfänger")),
+        row(0.14, (0.08, "MUSTER-KUNDE GMBH"), (0.40, "MUSTER-MARKT")),
+        row(0.40, (0.50, "Gesamtbetrag"), (0.80, "119,00 EUR")),
+    )
+    assert fields["customer_name"].value == "MUSTER-KUNDE GMBH"
