@@ -58,6 +58,11 @@ SCORED: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 KIND = {"receipts": "receipt", "einvoices": "invoice", "invoices": "invoice"}
+# Fields reported on their own, outside the figures above (no review policy requires them):
+# the buyer, and the due date, right when both label and extraction have none.
+EXTRA: dict[str, list[tuple[str, str, str]]] = {
+    "einvoices": [("customer_name", "buyer_name", "name"), ("due_date", "due_date", "date")],
+}
 
 
 def squash(text: Any) -> str:
@@ -134,6 +139,7 @@ def main() -> int:
     seconds: dict[str, list[float]] = defaultdict(list)
     field_seconds: list[float] = []
     straight: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # docs, approved, wrong
+    extra: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # right, sure+wrong
 
     def score_one(item: Item, pages: list, run: str, path: Path | None) -> None:
         expected = expected_of(item)
@@ -176,6 +182,13 @@ def main() -> int:
                 print(
                     f"  {item.name:<28} got {str(value)[:40]!r:<44} want {str(expected.get(theirs))[:40]!r} c={confidence:.2f}"
                 )
+        for ours, theirs, kind in EXTRA.get(item.folder, []):
+            found = result.fields.get(ours)
+            value = found.value if isinstance(found, ExtractedField) else None
+            confidence = found.confidence if isinstance(found, ExtractedField) else 0.0
+            wanted = expected.get(theirs)
+            ok = value is None if wanted in (None, "") else same(kind, wanted, value)
+            extra[(group, ours)].append((int(ok), int(not ok and confidence >= args.threshold)))
         right[(group, "all")].append(int(all_right))
         straight[group][0] += 1
         if approved:
@@ -213,6 +226,17 @@ def main() -> int:
             if g == group
         ]
         print(f"  {group:<18} " + "  ".join(cells))
+
+    if extra:
+        print(f"\nOther fields (right / documents; wrong at {args.threshold} or above)")
+        for group in sorted({g for g, _ in extra}):
+            cells = [
+                f"{name} {sum(r for r, _ in marks)}/{len(marks)}"
+                f" ({sum(w for _, w in marks)} wrong sure)"
+                for (g, name), marks in sorted(extra.items())
+                if g == group
+            ]
+            print(f"  {group:<18} " + "  ".join(cells))
 
     print("\nReliability (confidence bucket: right / reported)")
     buckets = [
