@@ -122,6 +122,7 @@ INVOICE: Lexicon = {
         "|valor liquido|total sem iva|base tributavel|total exkl. mwst|total exkl mwst"
         "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount|exkl. moms"
         "|summa exkl. moms|belopp exkl. moms|exklusive moms|ekskl. moms|i alt ekskl. moms"
+        "|sum eks. mva|sum eks mva|eks. mva|ekskl. mva|sum ekskl. mva|belop eks. mva"
         "|eksklusive moms|razem netto|wartosc netto|wartość netto|kwota netto|zaklad dph"
         "|celkem bez dph|bez dph|veroton yhteensa|veroton hinta|veroton|summa km-ta"
         "|kokku km-ta|kokku ilma km-ta|suma be pvm|be pvm|netto osszesen|netto osszeg"
@@ -255,6 +256,8 @@ OTHER: Lexicon = {
         # References of the buyer's and of the e-invoice exchange, not the document's own.
         "|customer ref|customer reference|your ref|your reference|our ref|our reference"
         "|codice destinatario|codice sdi|ihr zeichen|unser zeichen|votre reference"
+        # Headings of other people and of a table, which a name label must not read as one.
+        "|consignee|guest|guest name|description|account|your account|account holder name"
         # Where the goods go, not who pays.
         "|warenempfanger|abweichender warenempfanger|lieferanschrift|lieferadresse"
         "|delivery address|adresse de livraison|afleveradres|indirizzo di consegna",

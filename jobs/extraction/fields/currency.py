@@ -176,6 +176,9 @@ _STRONG_SIGNS: dict[str, str] = {
     "₽": "RUB",
     "₺": "TRY",
     "₱": "PHP",
+    "₪": "ILS",
+    "₫": "VND",
+    "฿": "THB",
 }
 _WEAK_SIGNS: dict[str, str] = {"$": "USD", "¥": "JPY"}
 
@@ -206,6 +209,8 @@ _CASED_WORD_SIGNS: dict[str, str] = {
     "lei": "RON",
     "Lei": "RON",
     "LEI": "RON",
+    "Kč": "CZK",
+    "zł": "PLN",
 }
 # Signs of one letter, counted only glued to an amount with its cents ("R45.00", South
 # Africa's rand): alone, "R" is a till's tax code.
@@ -291,6 +296,7 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
     "AE": "AED",
     "KE": "KES",
 }
+_BRACKETS = re.compile(r"[()\[\]]")
 _CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}
 _NUMBERISH = re.compile(r"\d")
 
@@ -355,6 +361,12 @@ def currency_evidence(
     dollar = next((_DOLLAR_COUNTRIES[c] for c in country_codes if c in _DOLLAR_COUNTRIES), "USD")
     # "kr." is the crown of Denmark, Sweden, Norway and Iceland alike: whose, the country says.
     crowns = next((_CROWNS[c] for c in country_codes if c in _CROWNS), None)
+    # A sign in a column header's brackets counts as one word: "AMT(RM)", "Preis(EUR)".
+    words = [
+        (part, confidence)
+        for raw, confidence in words
+        for part in (_BRACKETS.split(raw) if "(" in raw or "[" in raw else [raw])
+    ]
     for raw, confidence in words:
         token = raw.strip(" :;,()[]")
         if not token:

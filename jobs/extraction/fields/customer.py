@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+from jobs.extraction.fields.items import COLUMNS
 from jobs.extraction.fields.layout import LabelMatch, Row
 from jobs.extraction.fields.locate import COLUMN_GAP, Candidate, Locator
 from jobs.extraction.fields.normalize import Parsed
 from jobs.extraction.fields.scoring import is_rival
+from jobs.extraction.fields.text import fold_token
 from jobs.extraction.types import Word
 
 # A word of a name: letters, with the marks names carry ("O'Brien", "Müller-Lüdenscheid").
@@ -23,6 +25,10 @@ def _names_someone(locator: Locator, candidate: Candidate) -> bool:
     a label ("Nummer:", "Warenempfänger")."""
     text = str(candidate.value).strip()
     tokens = text.split()
+    rows = locator.rows[candidate.page]
+    row = next((r for r in rows if candidate.words and candidate.words[0] in r.words), None)
+    if row is not None and _table_header(row):
+        return False  # a column's name ("Item", "Description")
     if (
         text.endswith(":")
         or tokens[0].isdigit()
@@ -45,16 +51,32 @@ def customer_candidate(locator: Locator) -> Candidate | None:
             return candidate
     labels = sorted(locator.labels_for("customer_name"), key=lambda m: -m.keys["customer_name"])
     for label in labels:
+        if label.keys["customer_name"] < 1.0:
+            continue  # "Customer", "Client": as often a number's label as a heading
         found = _name_under(locator, label)
         if found is not None:
             return found
     return None
 
 
+# Who a letter is for within the buyer's company: "Attn:", "Att:", "z. Hd.", "t.a.v.", "c/o".
+ATTENTION = re.compile(
+    r"^(attn|att\.?|attention|z\.?\s?hd\.?|[aà] l'attention de|t\.a\.v\.?|c/o)\s*:?\s*", re.I
+)
 # A salutation on a line of its own above the name ("Herrn" / "Max Mustermann").
 _SALUTATION = re.compile(
     r"(?i)(?:herrn?|frau|firma|familie|mr\.?|mrs\.?|ms\.?|monsieur|madame|m\.|mme\.?"
     r"|spett\.?le|sig\.?(?:ra)?|dhr\.?|mevr\.?|attn\.?:?)"
+)
+
+
+def _table_header(row: Row) -> bool:
+    """Whether a row heads a table of lines: two or more of its words name columns."""
+    return sum(fold_token(w.text) in _COLUMN_WORDS for w in row.words) >= 2
+
+
+_COLUMN_WORDS = frozenset(
+    word for phrases in COLUMNS.values() for phrase, _ in phrases for word in phrase.split()
 )
 
 
@@ -76,7 +98,7 @@ def _name_under(locator: Locator, label: LabelMatch) -> Candidate | None:
         if any(
             m.row == row_index and ("issuer" in m.keys or "customer_name" in m.keys)
             for m in locator.labels[label.page]
-        ):
+        ) or _table_header(row):
             return None
         if words[0].text.endswith(":"):
             if not _NAME_LABEL.fullmatch(words[0].text) or len(words) < 2:
@@ -137,7 +159,11 @@ def address_block_name(locator: Locator, *, issuer: str | None) -> Candidate | N
             lines = _block_above(rows, index, segment)
             if len(lines) < 3:
                 continue
-            names = [line for line in lines[:-2] if not _SALUTATION.fullmatch(_joined(line))]
+            names = [
+                line
+                for line in lines[:-2]
+                if not _SALUTATION.fullmatch(_joined(line)) and not ATTENTION.match(_joined(line))
+            ]
             if not names:
                 continue
             for name in names:
@@ -168,7 +194,7 @@ def _block_above(rows: list[Row], index: int, last: list[Word]) -> list[list[Wor
             break
         segment = next((s for s in _segments(row) if abs(s[0].box[0] - left) <= 0.02), None)
         if segment is None:
-            break
+            continue  # a row of another column between two of the block's lines
         text = _joined(segment)
         size = segment[0].box[3] - segment[0].box[1]
         if any(c in text for c in "·•|") or size < 0.75 * height or _TOWN_LINE.search(text):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
-from jobs.extraction.fields.customer import address_block_name, customer_candidate
+from jobs.extraction.fields.customer import ATTENTION, address_block_name, customer_candidate
 from jobs.extraction.fields.evidence import NEGATIVE, _decimal, _row_of, _row_words_left
 from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.items import extract_line_items
@@ -32,7 +32,6 @@ INVOICE_FIELDS: dict[str, str] = {
 # The amounts tied by net + tax = total, in that order: total, net, tax.
 AMOUNT_FIELDS = ("total_amount", "net_amount", "tax_amount")
 _ADDRESS_AFTER_NAME = re.compile(r",\s*(?=\d)")
-_ATTENTION = re.compile(r"^(attn|attention|z\.?\s?hd\.?|a l'attention de|t\.a\.v\.?)\s*:?\s*", re.I)
 
 
 # Fields chosen among every candidate of their type by the learned scoring (scoring.py):
@@ -184,7 +183,7 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     customer = fields["customer_name"]
     assert isinstance(customer, ExtractedField)
     if isinstance(customer.value, str):
-        customer.value = _ATTENTION.sub("", customer.value).strip() or customer.value
+        customer.value = ATTENTION.sub("", customer.value).strip() or customer.value
         # A one-line "Sold to" block: the name ends where its address begins ("Harbor Cafe,
         # 12 Pier St, Portland").
         customer.value = _ADDRESS_AFTER_NAME.split(customer.value, maxsplit=1)[0]

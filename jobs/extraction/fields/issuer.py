@@ -28,6 +28,7 @@ from jobs.extraction.fields.issuer_words import (
     COURTESY_WORDS,
     CUSTOMER_HEADINGS,
     MORE_LEGAL_FORMS,
+    PAGE_COUNT,
     SELLER_HEADINGS,
     TITLE_FILLERS,
     TITLE_WORDS,
@@ -51,6 +52,12 @@ HEADER_ROWS = 14
 # Separators between the parts of a one-line sender ("Müller GmbH · Hauptstr. 5 · Stuttgart",
 # the return address above a German window envelope's address field).
 _SEPARATORS = frozenset("·•|")
+
+
+# More words than a company's name has ("Musterhafter Versicherungsverein Musterstadt a.G.",
+# "GH Distributor & Marketing Sdn Bhd") with a line under it; letters spaced apart ("T H E
+# S T O R E") are not counted as words.
+_MOST_NAME_WORDS = 12
 
 
 def _segments(row: Row) -> list[list[Word]]:
@@ -327,10 +334,12 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             continue
         seen.add((key, joined))  # type: ignore[arg-type]
         tokens = _tokens(text)
+        if sum(len(t) > 1 for t in tokens) > _MOST_NAME_WORDS:
+            continue  # a sentence ("This invoice was issued by ... on behalf of the seller.")
         if tokens and all(t in TITLE_WORDS or t in TITLE_FILLERS for t in tokens):
             continue  # a document title ("TAX INVOICE", "FACTURE N°") names no one
-        if text.strip().upper() in ISO_CODES:
-            continue  # a currency ("Währung: EUR") names no one either
+        if text.strip().upper() in ISO_CODES or PAGE_COUNT.match(text.strip()):
+            continue  # a currency ("Währung: EUR") or a page count names no one either
         if tokens and all(t.replace(".", "") in LEGAL_FORMS for t in tokens):
             continue  # a legal form alone ("GmbH" after a word read as a label) neither
         # The words as printed, before a trailing ":" was trimmed: "Handelsname:" is a label.

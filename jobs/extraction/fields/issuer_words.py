@@ -224,7 +224,14 @@ COURTESY_WORDS = frozenset(
     ["thank", "thanks", "please", "again", "visit", "welcome", "terima", "kasih", "danke", "merci"]
 )
 # Words that go with a title without naming anyone: "N°", "No.", "Nr", "de", "of".
-TITLE_FILLERS = frozenset(["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und"])
+TITLE_FILLERS = frozenset(
+    ["n", "no", "nr", "nummer", "number", "de", "du", "of", "the", "und", "your", "ihre", "votre"]
+)
+# A page count ("Page 1 of 1", "Seite 2 von 3") names no one.
+PAGE_COUNT = re.compile(
+    r"(?i)^(?:page|seite|pagina|página|side|sida|strona|strana|sivu|blatt)\s*\d+\s*"
+    r"(?:of|von|de|di|av|z|ze|/)\s*\d+$"
+)
 # A software or copyright line ("(c) 2022", "© DWC", "Stylesheet-Version") is boilerplate.
 # A receipt's closing line names no one, even when it is all the photo kept of the top: "Thank
 # You. Please come again.", "Goods sold are not returnable", "TQ for shopping with ...".

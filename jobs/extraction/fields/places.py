@@ -60,7 +60,7 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     "IT": (IT_TAX_LABEL,),
     "ID": (ID_TAX_LABEL,),
     "FR": (FR_REGISTRY,),
-    "MY": (MY_COMPANY,),
+    "MY": (MY_COMPANY, re.compile(r"\bSST\s*(?:ID|Reg(?:istration)?\.?\s*No)\b")),
     "PH": (PH_TAX_ID,),
     "FI": (re.compile(r"(?i)\bY-?tunnus\b"),),
     "EE": (re.compile(r"\bKMKR\b|(?i:\bregistrikood\b)"),),
@@ -77,6 +77,13 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     "MX": (re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),),
     "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),
     "KE": (re.compile(r"(?i)\bKRA\s+PIN\b"),),
+    "NO": (
+        re.compile(
+            r"(?i)\borg\.?\s*nr\.?:?\s*\d{3}\s?\d{3}\s?\d{3}\s*MVA\b|\bforetaksregisteret\b"
+        ),
+    ),
+    "CZ": (re.compile(r"\bDIČ\b\s*:?\s*CZ\d{8,10}\b"),),
+    "PL": (re.compile(r"\bNIP\b\s*:?\s*(?:PL)?\s*\d{3}-?\d{3}-?\d{2}-?\d{2}\b"),),
 }
 
 

@@ -315,3 +315,10 @@ def test_the_owner_of_a_shop_is_not_joined_to_the_shops_name_but_its_company_is(
     names = {str(s.value) for s in scored_names(locator, receipt=True)}
     assert "FRISCHMARKT HÖLZL Inh. Georg Hölzl e.K." not in names
     assert "OLD TOWN WHITE COFFEE Old Town Kopitiam Sdn Bhd" in names
+
+
+def test_koruna_and_a_sign_in_a_column_headers_brackets_name_their_currency():
+    scores = currency_evidence([("Kč:", 1.0), ("EUR", 1.0)], "Rekapitulace DPH v Kč:", [])
+    assert scores["CZK"] > 0
+    scores = currency_evidence([("AMT(RM)", 0.95), ("29.80", 0.95)], "QTY ITEM AMT(RM)", [])
+    assert max(scores, key=scores.get) == "MYR"

@@ -126,3 +126,47 @@ def test_a_code_or_a_label_beside_a_buyer_label_is_no_buyer():
         row(0.40, (0.50, "Gesamtbetrag"), (0.80, "119,00 EUR")),
     )
     assert fields["customer_name"].value == "MUSTER-KUNDE GMBH"
+
+
+def test_a_page_count_a_sentence_and_a_bills_title_are_no_issuer_candidates():
+    from jobs.extraction.fields.anchors import INVOICE, OTHER
+    from jobs.extraction.fields.issuer import scored_names
+    from jobs.extraction.fields.locate import Locator
+
+    sentence = "This invoice was issued by Skylark Billing Ltd on behalf of the seller of goods"
+    pages = [
+        page(
+            row(0.03, (0.08, "skylark"), (0.60, "Your bill")),
+            row(0.05, (0.60, "Page 1 of 1")),
+            row(0.10, (0.08, sentence)),
+            row(0.40, (0.50, "Total charges"), (0.80, "€76.20")),
+        )
+    ]
+    names = {str(s.value) for s in scored_names(Locator(pages, {**INVOICE, **OTHER}))}
+    assert "skylark" in names
+    assert not names & {"Your bill", "Page 1 of 1", sentence}
+
+
+def test_a_tables_column_names_and_an_attention_line_are_no_buyer():
+    fields = _invoice(
+        row(0.03, (0.08, "NORTHSHORE MARINE SUPPLY LTD.")),
+        row(0.10, (0.08, "Invoice Number"), (0.40, "NMS-55120")),
+        row(0.14, (0.08, "Bill To")),
+        row(0.17, (0.08, "Item"), (0.40, "Qty"), (0.55, "Unit Price"), (0.80, "Amount")),
+        row(0.19, (0.08, "Marine battery"), (0.40, "2"), (0.55, "389.00"), (0.80, "778.00")),
+        row(0.40, (0.50, "Total"), (0.80, "778.00")),
+    )
+    assert fields["customer_name"].value not in {"Item", "Marine battery"}
+
+
+def test_the_buyers_company_above_an_attention_line_in_the_window_is_the_buyer():
+    fields = _invoice(
+        row(0.03, (0.08, "Alpenblick IT-Services GmbH | Museumstraße 31 | 6020 Innsbruck")),
+        row(0.08, (0.08, "Hotel Schneeberg Betriebs GmbH")),
+        row(0.10, (0.60, "Rechnungsnummer RE-24-00871")),
+        row(0.12, (0.08, "z. Hd. Frau Mag. Elisabeth Gruber")),
+        row(0.14, (0.08, "Dorf 112"), (0.60, "Rechnungsdatum 03.06.2024")),
+        row(0.16, (0.08, "6167 Neustift im Stubaital")),
+        row(0.40, (0.50, "Gesamtbetrag"), (0.80, "2.259,12")),
+    )
+    assert fields["customer_name"].value == "Hotel Schneeberg Betriebs GmbH"
