@@ -168,7 +168,7 @@ INVOICE: Lexicon = {
         "|facturar a|datos del cliente|faturar a|dados do cliente|kopare|nabywca|odbiorca"
         "|odberatel|kupujici|ostaja|maksaja|laskutettava|ostja|maksja|pirkejas|vevo"
         "|cumparator|beneficiar|kupac|kupec|alici|alıcı|sayin|sayın|kaufer|leistungsempfanger"
-        "|kaufer/leistungsempfanger|adresse du client|acheteur",
+        "|kaufer/leistungsempfanger|adresse du client|acheteur|receptor|aan",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",
     ),
     "issuer": _weighted(

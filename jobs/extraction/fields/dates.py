@@ -369,6 +369,11 @@ def _written(text: str) -> dt.date | None:
     return _make(_year(year_text), month, int(day_text))
 
 
+_ISO_TIMESTAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
 def parse_date_text(text: str, *, dayfirst: bool = True) -> dt.date:
     """Parse one date; raise :class:`DateError` when ``text`` is not exactly one date.
 
@@ -377,6 +382,10 @@ def parse_date_text(text: str, *, dayfirst: bool = True) -> dt.date:
     cleaned = text.strip().strip(",;:()")
     if not cleaned:
         raise DateError("empty date")
+    # An ISO 8601 timestamp gives its date: "2024-05-20T10:15:32", "2024-05-20T10:15:32Z".
+    stamp = _ISO_TIMESTAMP.fullmatch(cleaned)
+    if stamp:
+        cleaned = stamp.group(1)
     # Hungarian, Croatian, Serbian and Slovak dates end in a dot: "2025.03.10.", "21.03.2025.".
     for form in (cleaned, cleaned[:-1]) if cleaned.endswith(".") else (cleaned,):
         numeric = _numeric(form, dayfirst=dayfirst)

@@ -403,10 +403,14 @@ def extract_issuer(
     # name is not) but are never chosen.
     scored = [s for s in scored_names(locator, receipt=receipt) if not CLOSING.search(str(s.value))]
     if customer:
+        # The buyer named under its label is not the seller, whatever its header looks like,
+        # nor is its name joined to the line above or under it.
         customer_key = _key(customer)
-        for item in scored:
-            key = _key(str(item.value))
-            if customer_key and (customer_key in key or key in customer_key):
-                item.features["is_customer"] = 1.0
+        others = [
+            item
+            for item in scored
+            if not (len(customer_key) >= 5 and customer_key in _key(str(item.value)))
+        ]
+        scored = others or scored
     source = locator.pages[0].source if locator.pages else None
     return choose("issuer", scored, source=source, kind="receipt" if receipt else "invoice")

@@ -157,6 +157,8 @@ CONTACT = re.compile(
 )
 CUSTOMER_HEADINGS = frozenset(
     [
+        "aan",
+        "receptor",
         "bill",
         "billed",
         "sold",

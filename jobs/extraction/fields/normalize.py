@@ -172,6 +172,9 @@ def parse_amount(text: str) -> Parsed:
     negative, body = _split_sign(text)
     currency, rest = find_currency(body)
     inner_negative, rest = _split_sign(rest)
+    # Japan closes a yen amount with a dash ("¥172,040-"): no minus.
+    if currency == "JPY" and text.rstrip().endswith("-") and not text.lstrip().startswith("-"):
+        negative = inner_negative = False
     repaired = False
     # OCR reads a zero as the letter O ("RMO,01", "1O.50"): only in a token with cents.
     if "O" in rest and re.fullmatch(r"[\dO]+[.,][\dO]{2}", rest) and re.search(r"\d", rest):

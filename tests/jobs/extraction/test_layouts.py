@@ -170,3 +170,26 @@ def test_the_buyers_company_above_an_attention_line_in_the_window_is_the_buyer()
         row(0.40, (0.50, "Gesamtbetrag"), (0.80, "2.259,12")),
     )
     assert fields["customer_name"].value == "Hotel Schneeberg Betriebs GmbH"
+
+
+def test_the_buyer_under_its_heading_is_never_the_seller_and_a_timestamp_gives_its_date():
+    fields = _invoice(
+        row(0.03, (0.08, "factuur")),
+        row(0.06, (0.08, "Van"), (0.50, "Aan")),
+        row(0.08, (0.08, "Sanne de Vries Illustratie"), (0.50, "Lumen Creative BV")),
+        row(0.10, (0.08, "Oudegracht 211"), (0.50, "Kammenstraat 44")),
+        row(0.12, (0.08, "3511 NH Utrecht"), (0.50, "2000 Antwerpen")),
+        row(0.20, (0.08, "Factuurnummer"), (0.40, "2024-014")),
+        row(0.22, (0.08, "Fecha de emisión:"), (0.40, "2024-03-12T10:15:32")),
+        row(0.40, (0.50, "Totaal"), (0.80, "€ 2.295,00")),
+    )
+    assert fields["customer_name"].value == "Lumen Creative BV"
+    assert "Lumen" not in str(fields["issuer"].value)
+    assert fields["invoice_date"].value == "2024-03-12"
+
+
+def test_a_yen_amount_closed_with_a_dash_is_not_negative():
+    from jobs.extraction.fields.normalize import parse_amount
+
+    assert parse_amount("¥172,040-").value == "172040.00"
+    assert parse_amount("12.00-").value == "-12.00"
