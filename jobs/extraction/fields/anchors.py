@@ -257,7 +257,7 @@ OTHER: Lexicon = {
         "|customer ref|customer reference|your ref|your reference|our ref|our reference"
         "|codice destinatario|codice sdi|ihr zeichen|unser zeichen|votre reference"
         # Headings of other people and of a table, which a name label must not read as one.
-        "|consignee|guest|guest name|description|account|your account|account holder name"
+        "|consignee|guest|guest name"
         # Where the goods go, not who pays.
         "|warenempfanger|abweichender warenempfanger|lieferanschrift|lieferadresse"
         "|delivery address|adresse de livraison|afleveradres|indirizzo di consegna",

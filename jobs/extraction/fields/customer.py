@@ -19,6 +19,12 @@ _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.&-]*[^\W\d_.]?\.?")
 _NAME_LABEL = re.compile(r"(?i)(?:name|nom|naam|nome|nombre|firma|raison\s+sociale)\s*:")
 
 
+# Words a label or a heading is followed by that name nobody: "Customer Account TC-0381".
+_NOT_NAMES = frozenset(
+    ["account", "description", "details", "reference", "summary", "number", "item", "items"]
+)
+
+
 def _names_someone(locator: Locator, candidate: Candidate) -> bool:
     """Whether a labelled text is a name: a word of letters in it ("BT-13", "2025-471331" and
     "REFCLI0215" are codes, "K O S T E N" a spaced title), not starting with a number and not
@@ -32,6 +38,7 @@ def _names_someone(locator: Locator, candidate: Candidate) -> bool:
     if (
         text.endswith(":")
         or tokens[0].isdigit()
+        or fold_token(text) in _NOT_NAMES
         or not any(_NAME_WORD.fullmatch(t) and len(t) > 1 for t in tokens)
     ):
         return False

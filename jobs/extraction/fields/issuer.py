@@ -60,6 +60,12 @@ _SEPARATORS = frozenset("·•|")
 _MOST_NAME_WORDS = 12
 
 
+def _sentence(text: str) -> bool:
+    """Whether a text has more words than a name ("This invoice was issued by ... on behalf
+    of the seller.")."""
+    return sum(len(t) > 1 for t in _tokens(text)) > _MOST_NAME_WORDS
+
+
 def _segments(row: Row) -> list[list[Word]]:
     """The row's words in groups: split where a wide gap separates two columns, and at a
     separator between the parts of a one-line sender."""
@@ -334,8 +340,6 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
             continue
         seen.add((key, joined))  # type: ignore[arg-type]
         tokens = _tokens(text)
-        if sum(len(t) > 1 for t in tokens) > _MOST_NAME_WORDS:
-            continue  # a sentence ("This invoice was issued by ... on behalf of the seller.")
         if tokens and all(t in TITLE_WORDS or t in TITLE_FILLERS for t in tokens):
             continue  # a document title ("TAX INVOICE", "FACTURE N°") names no one
         if text.strip().upper() in ISO_CODES or PAGE_COUNT.match(text.strip()):
@@ -399,9 +403,13 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
 def extract_issuer(
     locator: Locator, *, receipt: bool = False, customer: str | None = None
 ) -> ExtractedField:
-    # Closing lines stay among the candidates the model is trained on (they teach it what a
-    # name is not) but are never chosen.
-    scored = [s for s in scored_names(locator, receipt=receipt) if not CLOSING.search(str(s.value))]
+    # Closing lines and sentences stay among the candidates the model is trained on (they
+    # teach it what a name is not) but are never chosen.
+    scored = [
+        s
+        for s in scored_names(locator, receipt=receipt)
+        if not CLOSING.search(str(s.value)) and not _sentence(str(s.value))
+    ]
     if customer:
         # The buyer named under its label is not the seller, whatever its header looks like,
         # nor is its name joined to the line above or under it.
