@@ -119,7 +119,7 @@ def _name_under(locator: Locator, label: LabelMatch) -> Candidate | None:
         value = " ".join(w.text for w in segment)
         if _SALUTATION.fullmatch(value):
             continue
-        candidate = Locator._candidate(label, 0.7, segment, Parsed(value))
+        candidate = Locator.make_candidate(label, 0.7, segment, Parsed(value))
         if _names_someone(locator, candidate):
             return candidate
     return None
@@ -171,10 +171,8 @@ def address_block_name(locator: Locator, *, issuer: str | None) -> Candidate | N
                 for line in lines[:-2]
                 if not _SALUTATION.fullmatch(_joined(line)) and not ATTENTION.match(_joined(line))
             ]
-            if not names:
-                continue
             for name in names:
-                candidate = Locator._candidate(None, 0.5, name, Parsed(_joined(name)))
+                candidate = Locator.make_candidate(None, 0.5, name, Parsed(_joined(name)))
                 candidate.page = page
                 if not _names_someone(locator, candidate):
                     continue

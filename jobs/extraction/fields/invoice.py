@@ -63,6 +63,7 @@ _DEADLINE_WORDS = frozenset(
     ["bis", "zum", "spätestens", "spatestens", "by", "before", "until", "avant", "voor",
      "uiterlijk", "entro", "hasta", "antes", "senast", "innan", "do"]
 )  # fmt: skip
+_ARTICLES = frozenset(["le", "il", "el", "the"])  # "avant le 15/04/2025", "entro il ..."
 
 
 def due_date_in_terms(locator: Locator) -> Candidate | None:
@@ -76,12 +77,7 @@ def due_date_in_terms(locator: Locator) -> Candidate | None:
                 if word.text.casefold().strip(",") not in _DEADLINE_WORDS:
                     continue
                 start = index + 1
-                while start < len(words) and words[start].text.casefold() in {
-                    "le",
-                    "il",
-                    "el",
-                    "the",
-                }:
+                while start < len(words) and words[start].text.casefold() in _ARTICLES:
                     start += 1
                 for candidate in locator.scan_row(words[start:], "date", page=page.number):
                     if candidate.words[0] is words[start]:

@@ -248,7 +248,7 @@ class Locator:
                 candidate = _misread_point(word, match)
             if candidate is not None:
                 parsed, span = candidate
-                out.append(self._candidate(label, weight * position, span, parsed))
+                out.append(self.make_candidate(label, weight * position, span, parsed))
                 if field_type == "text":
                     break
             skipped += 1
@@ -291,7 +291,7 @@ class Locator:
                 position *= 0.75  # a column header: the cell below is one row of many
             if field_type == "amount" and _amounts_in(row.words) >= 3:
                 position *= 0.6  # a table row: the value is one line's, not the document's
-            out.append(self._candidate(label, weight * position, span, parsed))
+            out.append(self.make_candidate(label, weight * position, span, parsed))
             break
         return out
 
@@ -333,7 +333,7 @@ class Locator:
         return None
 
     @staticmethod
-    def _candidate(
+    def make_candidate(
         label: LabelMatch | None, score: float, span: list[Word], parsed: Parsed
     ) -> Candidate:
         page = label.page if label is not None else 0
@@ -370,7 +370,7 @@ class Locator:
                 index += 1
                 continue
             parsed, span = found
-            candidate = self._candidate(None, base, span, parsed)
+            candidate = self.make_candidate(None, base, span, parsed)
             candidate.page = page
             out.append(candidate)
             index += len(span)
