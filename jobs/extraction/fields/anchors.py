@@ -115,6 +115,8 @@ INVOICE: Lexicon = {
     ),
     "net_amount": _weighted(
         "net amount|net total|total net|total excl. vat|total excluding vat|total excl vat"
+        "|subtotal excl. vat|subtotal excl vat|subtotal excluding vat|amount excl. vat"
+        "|charges excl. vat|subtotal excl. tax|total excl. tax|total excluding tax"
         "|total before tax|amount before tax|nettobetrag|summe netto|gesamt netto|total ht"
         "|nettosumme|rechnungssumme ohne ust|summe ohne ust|warenwert"
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"

@@ -194,3 +194,16 @@ def test_a_yen_amount_closed_with_a_dash_is_not_negative():
 
     assert parse_amount("¥172,040-").value == "172040.00"
     assert parse_amount("12.00-").value == "-12.00"
+
+
+def test_a_bills_subtotal_excluding_vat_is_its_net_and_the_tax_the_difference():
+    fields = _invoice(
+        row(0.03, (0.08, "Skylark Mobile Ireland Limited")),
+        row(0.10, (0.08, "Bill number"), (0.40, "B0042917384")),
+        row(0.30, (0.08, "This month's charges (incl. VAT)"), (0.80, "€76.20")),
+        row(0.40, (0.08, "Subtotal excl. VAT"), (0.80, "€61.95")),
+        row(0.42, (0.08, "VAT @ 23%"), (0.80, "€14.25")),
+        row(0.44, (0.08, "Total charges this month"), (0.80, "€76.20")),
+    )
+    assert fields["net_amount"].value == "61.95"
+    assert fields["tax_amount"].value == "14.25"
