@@ -36,9 +36,15 @@ from jobs.extraction.fields.issuer_words import (
 )
 from jobs.extraction.fields.layout import Row
 from jobs.extraction.fields.locate import Candidate, Locator
-from jobs.extraction.fields.model import ExtractedField
+from jobs.extraction.fields.model import ExtractedField, union_box
 from jobs.extraction.fields.normalize import Parsed, parse_vat_id
-from jobs.extraction.fields.parties import LEGAL_FORMS, domain_brands, find_issuer, legal_key
+from jobs.extraction.fields.parties import (
+    LEGAL_FORMS,
+    domain_brands,
+    find_issuer,
+    legal_key,
+    legal_names,
+)
 from jobs.extraction.fields.scoring import Scored, choose
 from jobs.extraction.fields.text import fold, fold_token
 from jobs.extraction.types import Word
@@ -421,4 +427,24 @@ def extract_issuer(
         ]
         scored = others or scored
     source = locator.pages[0].source if locator.pages else None
-    return choose("issuer", scored, source=source, kind="receipt" if receipt else "invoice")
+    result = choose("issuer", scored, source=source, kind="receipt" if receipt else "invoice")
+    if result.found and not has_legal_form(str(result.value)):
+        _complete_with_legal_name(locator, result)
+    return result
+
+
+def _complete_with_legal_name(locator: Locator, result: ExtractedField) -> None:
+    """A brand or logo word chosen as the name ("skylark", "Haustechnik WIEGAND") becomes the
+    legal name that starts with it, where the document prints one ("Skylark Mobile Ireland
+    Limited" in its footer): the same party, named as it is registered."""
+    key = _key(str(result.value))
+    if len(key) < 4:
+        return
+    for hit in legal_names(locator.pages, locator.rows):
+        hit_key = _key(hit.name)
+        if hit_key != key and hit_key.startswith(key):
+            result.value = mend_legal_forms(hit.name)
+            result.raw = hit.name
+            result.page = hit.page
+            result.box = union_box([w.box for w in hit.words])
+            return

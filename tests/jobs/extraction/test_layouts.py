@@ -207,3 +207,22 @@ def test_a_bills_subtotal_excluding_vat_is_its_net_and_the_tax_the_difference():
     )
     assert fields["net_amount"].value == "61.95"
     assert fields["tax_amount"].value == "14.25"
+
+
+def test_a_logo_word_chosen_as_the_issuer_becomes_the_legal_name_that_starts_with_it():
+    fields = _invoice(
+        row(0.03, (0.08, "quillstack")),
+        row(0.08, (0.60, "Invoice")),
+        row(0.10, (0.60, "Invoice number"), (0.80, "QS-2024-0192")),
+        row(0.12, (0.60, "Date of issue"), (0.80, "4 March 2024")),
+        row(0.16, (0.08, "Bill to")),
+        row(0.18, (0.08, "Harbor Analytics Ltd")),
+        row(0.20, (0.08, "7 Dock Street, Leeds LS10 1JF")),
+        row(0.30, (0.08, "Description"), (0.60, "Qty"), (0.80, "Amount")),
+        row(0.32, (0.08, "Team plan, annual"), (0.60, "1"), (0.80, "£95.00")),
+        row(0.40, (0.50, "Total"), (0.80, "£114.00")),
+        row(0.42, (0.50, "Amount paid"), (0.80, "£114.00")),
+        row(0.90, (0.08, "Quillstack Software Ltd, 12 Kingsland Road, London E2 8DA")),
+    )
+    assert fields["issuer"].value == "Quillstack Software Ltd"
+    assert fields["issuer"].box is not None and fields["issuer"].box[1] > 0.8
