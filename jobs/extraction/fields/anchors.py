@@ -170,7 +170,9 @@ INVOICE: Lexicon = {
         "|facturar a|datos del cliente|faturar a|dados do cliente|kopare|nabywca|odbiorca"
         "|odberatel|kupujici|ostaja|maksaja|laskutettava|ostja|maksja|pirkejas|vevo"
         "|cumparator|beneficiar|kupac|kupec|alici|alıcı|sayin|sayın|kaufer|leistungsempfanger"
-        "|kaufer/leistungsempfanger|adresse du client|acheteur|receptor|aan",
+        "|kaufer/leistungsempfanger|adresse du client|acheteur|receptor|aan"
+        # The payer and the payee of a Swiss QR bill's payment part.
+        "|zahlbar durch|payable par|pagabile da",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",
     ),
     "issuer": _weighted(
@@ -180,7 +182,9 @@ INVOICE: Lexicon = {
         "|emisor|proveedor|vendedor|fornecedor|emitente|titular de la cuenta|saljare"
         "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici"
         "|myyja|laskuttaja|muuja|tarnija|pardavejas|tiekejas|elado|szallito|furnizor"
-        "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı",
+        "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı"
+        "|zahlbar an|payable a|pagabile a|payable to|make checks payable to"
+        "|make cheques payable to|cheques payable to|checks payable to",
     ),
 }
 
@@ -233,6 +237,10 @@ OTHER: Lexicon = {
         "|date debut|date fin|start date|end date|period start|period end|billing period"
         "|leistungsbeginn|leistungsende|fecha inicio|fecha fin|fecha de inicio|data inizio"
         "|data fine|data de inicio|data de fim|startdatum|einddatum"
+        # The end of a coupon's validity, of a return period, of a product's shelf life.
+        "|valid until|valid till|valid thru|valid through|expires|expiry|expiry date"
+        "|exp date|return by|returns by|return before|best before|use by|gultig bis"
+        "|valable jusqu'au|valable jusqu au|geldig tot|geldig t/m|valido fino al|valido hasta"
         # The customer's order, a delivery note or a quote the invoice refers to.
         "|purchase order|purchase order no|po number|po no|your order|your order no"
         "|order reference|bestellung|bestellung no|ihre bestellung|bestell-nr|bestellnr"
@@ -258,6 +266,11 @@ OTHER: Lexicon = {
         # References of the buyer's and of the e-invoice exchange, not the document's own.
         "|customer ref|customer reference|your ref|your reference|our ref|our reference"
         "|codice destinatario|codice sdi|ihr zeichen|unser zeichen|votre reference"
+        "|votre ref|notre ref|notre reference|uw ref|uw referentie|onze ref|onze referentie"
+        "|ihre referenz|unsere referenz|su referencia|nuestra referencia"
+        # A signature line: "Customer signature" names no customer.
+        "|customer signature|signature|unterschrift|kundenunterschrift|signature du client"
+        "|handtekening|firma del cliente"
         # Headings of other people and of a table, which a name label must not read as one.
         "|consignee|guest|guest name"
         # Where the goods go, not who pays.
@@ -329,5 +342,5 @@ STREET_WORD = re.compile(
     r"|gatan|gata|vägen|gade|vej|gaten|veien|katu"
     r"|avenue|lane|rue|calle|avenida|rua|jalan|jln\.?|^jl\.?|^lorong|^via|^viale|^piazza"
     r"|^corso|^boulevard|^bd\.?|^chemin|^ulica|^ul\.|^c/|^avda\.?|^av\.|^plaza|^pza\.?"
-    r"|^paseo|^ctra\.?|^camino|^travessa|^praca|^largo)$"
+    r"|^paseo|^ctra\.?|^camino|^travessa|^praca|^largo|^passeig|^carrer|^rambla|^avinguda)$"
 )

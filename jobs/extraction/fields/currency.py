@@ -115,12 +115,17 @@ _SYMBOL_PATTERN = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, revers
 _CODE_PATTERN = "|".join(sorted(ISO_CODES))
 # A currency at either end of an amount: "€ 4,24", "4,24 €", "EUR 34,73", "$4.11", "Rs.40".
 # Codes may touch the number ("EUR12,50", "12,50EUR"), never another letter; "RM" is the
-# ringgit's own sign, written before the number ("RM39.00", "RM 39.00").
+# ringgit's own sign, written before the number ("RM39.00", "RM 39.00"); a capital "R" glued
+# to the number is the rand's ("R6 789.60").
 _EDGE = re.compile(
-    rf"^\s*(?P<lead>{_SYMBOL_PATTERN}|(?:{_CODE_PATTERN}|RM)(?![A-Z]))?\s*(?P<body>.*?)\s*"
+    rf"^\s*(?P<lead>{_SYMBOL_PATTERN}|(?:{_CODE_PATTERN}|RM)(?![A-Z])|(?-i:R)(?=\d))?\s*"
+    rf"(?P<body>.*?)\s*"
     rf"(?P<trail>{_SYMBOL_PATTERN}|(?<![A-Z])(?:{_CODE_PATTERN}))?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+_RAND_AMOUNT = re.compile(r"(?:[1-9]\d{0,2}(?:[ ,]\d{3})+|[1-9]\d*|0)[.,]\d{2}")
 
 
 def parse_currency_text(text: str) -> str | None:
@@ -147,6 +152,11 @@ def find_currency(text: str) -> tuple[str | None, str]:
         return None, body
     if marker.upper() == "RM":
         return "MYR", body
+    if marker == "R":
+        # Only an amount with cents: "R000027830" and "R05" are a receipt's and a code's.
+        if not _RAND_AMOUNT.fullmatch(body):
+            return None, text.strip()
+        return "ZAR", body
     code = parse_currency_text(marker) or parse_currency_text(marker.upper())
     return code, body
 

@@ -27,6 +27,7 @@ from jobs.extraction.fields.evidence_words import (
     NEGATIVE,
     NEGATIVE_MISREADINGS,
     PREPAYMENT,
+    PREPAYMENT_STEMS,
     TIME_OF_DAY,
     TOTAL_WORDS,
 )
@@ -293,12 +294,22 @@ def features(
             text = " ".join(w.text for w in row.words) if row else ""
             f["time_near"] = float(bool(TIME_OF_DAY.search(text)))
             f["first_of_type"] = float(index == 0)
+            # A row that deducts an advance names the advance's invoice, number and date
+            # ("abzüglich Anzahlung lt. AR Nr. 2025-0041 vom 3. Februar 2025").
+            advance = row is not None and any(
+                token in PREPAYMENT or token.startswith(PREPAYMENT_STEMS)
+                for token in (fold_token(w.text) for w in row.words)
+            )
             f["number_row"] = float(
-                (candidate.page, row_index) in number_rows
-                or _numbered_row(locator, candidate.page, row_index)
+                not advance
+                and (
+                    (candidate.page, row_index) in number_rows
+                    or _numbered_row(locator, candidate.page, row_index)
+                )
             )
             f["preposition"] = float(
-                bool(left_words)
+                not advance
+                and bool(left_words)
                 and _last_word_before(locator, candidate, row_index) in DATE_PREPOSITIONS
             )
         elif family == "reference":

@@ -170,6 +170,9 @@ PREPAYMENT = frozenset(
         "anticipo",
     ]
 )
+# The long ones as word stems too, for compounds: "Anzahlungsrechnung", "Vorauszahlungsbetrag"
+# (not the short ones: "Advanced Micro Devices" pays no advance).
+PREPAYMENT_STEMS: tuple[str, ...] = tuple(sorted(w for w in PREPAYMENT if len(w) >= 8))
 TOTAL_WORDS = frozenset(
     [
         "total",

@@ -125,6 +125,55 @@ def _printed(locator: Locator, value: Decimal, words: frozenset[str]) -> Candida
     return found[-1] if found else None
 
 
+def _row_label(locator: Locator, candidate: Candidate) -> set[str]:
+    """The fields the nearest label left of an amount on its row may name."""
+    row = _row_of(locator, candidate)
+    x0 = (candidate.box or (0, 0, 0, 0))[0]
+    left = [m for m in locator.labels[candidate.page] if m.row == row and m.box[2] <= x0 + 0.002]
+    if not left:
+        return set()
+    return set(max(left, key=lambda m: m.box[2]).keys)
+
+
+def consistent_amounts(locator: Locator, fields: dict[str, FieldValue]) -> None:
+    """Net and tax that add up to the total, each on a row its own label names.
+
+    Where the net and tax found do not add up to the total, the page is searched for a pair
+    that does: a net amount on a row labelled for the net ("Nettobetrag 11.119,50") and a tax
+    on a row labelled for the tax ("zzgl. 20 % USt. 2.223,90"). A net and tax printed on a row
+    that deducts an advance ("Anzahlung ... netto 4.000,00 zzgl. USt. 800,00") are the
+    advance's, and the sum leaves them out by itself."""
+    total, net, tax = (fields[k] for k in AMOUNT_FIELDS)
+    if not (
+        isinstance(total, ExtractedField)
+        and isinstance(net, ExtractedField)
+        and isinstance(tax, ExtractedField)
+    ):
+        return
+    t, n, x = _decimal(total.value), _decimal(net.value), _decimal(tax.value)
+    if t is None or t <= 0 or (n is not None and x is not None and n + x == t):
+        return
+    nets: dict[Decimal, Candidate] = {}
+    taxes: dict[Decimal, Candidate] = {}
+    for candidate in locator.scan("amount"):
+        value = _decimal(candidate.value)
+        if value is None or value < 0 or value >= t:
+            continue
+        keys = _row_label(locator, candidate)
+        if "net_amount" in keys and "tax_amount" not in keys:
+            nets.setdefault(value, candidate)
+        elif "tax_amount" in keys and "net_amount" not in keys:
+            taxes.setdefault(value, candidate)
+    pairs = [(value, t - value) for value in nets if (t - value) in taxes and t - value < value]
+    if not pairs:
+        return
+    value, rest = max(pairs)
+    for key, candidate in (("net_amount", nets[value]), ("tax_amount", taxes[rest])):
+        result = _field(candidate, locator.pages)
+        result.confidence = min(total.confidence, 0.9)
+        fields[key] = result
+
+
 def reconcile_amounts(locator: Locator, fields: dict[str, FieldValue]) -> str | None:
     """Net + tax = total. Where two of them are found and the third is missing or breaks the
     sum, the difference is taken when the page prints it: the tax under a table's "Steuer"
@@ -183,6 +232,7 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
         # A one-line "Sold to" block: the name ends where its address begins ("Harbor Cafe,
         # 12 Pier St, Portland").
         customer.value = _ADDRESS_AFTER_NAME.split(customer.value, maxsplit=1)[0]
+    consistent_amounts(locator, fields)
     reconcile_amounts(locator, fields)
     fields["issuer"] = extract_issuer(
         locator, customer=customer.value if isinstance(customer.value, str) else None

@@ -231,6 +231,49 @@ def _before_postcode(rows: Sequence[Row], words: Sequence[Word]) -> bool:
     )
 
 
+# A street and its house number after a comma: "Passeig del Port, 22", "C/ Santiago, 31".
+_COMMA_HOUSE_NUMBER = re.compile(r",\s*\d{1,4}[a-zA-Z]?$")
+
+
+# A company's registration number in brackets after its name: "(519537-X)", "(2:19336-T)".
+_BRACKETS = re.compile(r"\([^)]*\)?")
+
+
+def _address_line(rows: Sequence[Row], words: Sequence[Word]) -> bool:
+    """Whether a line reads as an address (an address word, a street, a postcode, a town after
+    its region's code, a house number after a comma), and so is no part of a name that wraps
+    onto two lines. Digits in brackets are a registration number, not a postcode."""
+    text = _text(words)
+    return (
+        bool(set(_tokens(text)) & ADDRESS_WORDS)
+        or any(STREET_WORD.search(w.text) for w in words)
+        or bool(_POSTCODE.search(_BRACKETS.sub("", text)))
+        or bool(_COMMA_HOUSE_NUMBER.search(text))
+        or _before_postcode(rows, words)
+    )
+
+
+_CONNECTORS = frozenset(["&", "+", "and", "und", "et", "en", "e", "y"])
+
+
+def _continues(line: Sequence[Word], below: Sequence[Word]) -> bool:
+    """Whether a name goes on onto the next line: one ends in "&" or "and", or the next
+    begins with "&"."""
+    return line[-1].text.casefold() in _CONNECTORS or below[0].text in ("&", "+")
+
+
+def _named_again(above: Sequence[Row], words: Sequence[Word]) -> bool:
+    """Whether a line is a legal name of its own whose first word the lines above already
+    print: the company behind the shop or brand named above it ("Backstube Kornblume" over
+    "Kornblume Backwaren GmbH", "KAROO AUTO & DIESEL" over a tagline over "Karoo Auto &
+    Diesel (Pty) Ltd"), not the rest of a name that wraps."""
+    text = _text(words)
+    tokens = _tokens(text)
+    if not tokens or len(tokens[0]) < 3 or not has_legal_form(text):
+        return False
+    return any(tokens[0] in _tokens(_text(row.words)) for row in above)
+
+
 def _candidate(words: list[Word], page: int, score: float = 1.0) -> Candidate:
     words = _trimmed(_name_words(words))
     text = _text(words)
@@ -329,8 +372,14 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
                     and not _repeats(segment, below[0])
                     and not CONTACT.search(_text(below[0]))
                     and not _name_of_its_own(below[0])
+                    and not _named_again(rows[: index + 1], below[0])
+                    # An address line is no part of a name, above it or under it.
+                    and not _address_line(rows[index : index + 2], segment)
+                    and not _address_line(rows[index + 1 : index + 3], below[0])
                 ):
                     joined = [*segment, *below[0]]
+                    if _continues(segment, below[0]):
+                        candidates.pop()  # "RIDGELINE HARDWARE" over "& SUPPLY" is half a name
                     candidates.append((_candidate(joined, page.number), index, True))
     for label in locator.labels_for("issuer"):
         found = locator.best("issuer", "text")
@@ -377,6 +426,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
                 bool(set(tokens) & ADDRESS_WORDS)
                 or any(STREET_WORD.search(w.text) for w in words)
                 or bool(_POSTCODE.search(text))
+                or bool(_COMMA_HOUSE_NUMBER.search(text))
                 or town_line
             ),
             "contact": float(bool(CONTACT.search(text))),

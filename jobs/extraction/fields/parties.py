@@ -63,6 +63,22 @@ LEGAL_FORMS: frozenset[str] = frozenset(
         "sro",
     ]
 )
+# More forms a legal name ends in, found by :func:`legal_names` as the ones above ("Inversiones
+# Turísticas Llafranc, S.L.", "Papelaria Central, Lda."); "SL" counts only written as a form,
+# capitalised or dotted.
+_MORE_NAME_FORMS: frozenset[str] = frozenset(
+    ["sl", "slu", "lda", "ltda", "kgaa", "oyj", "bvba", "sprl"]
+)
+
+
+def _form_at(word: str) -> bool:
+    """Whether a word is a legal form that ends a company's name."""
+    key = legal_key(word)
+    if key in LEGAL_FORMS:
+        return True
+    return key in _MORE_NAME_FORMS and not (len(key) <= 2 and word.islower() and "." not in word)
+
+
 # Mail providers and tools whose domains say nothing about the issuer.
 GENERIC_DOMAINS: frozenset[str] = frozenset(
     [
@@ -118,11 +134,11 @@ def legal_names(pages: Sequence[Page], rows: dict[int, list[Row]]) -> list[NameH
             words = row.words
             index = 0
             while index < len(words):
-                if legal_key(words[index].text) not in LEGAL_FORMS:
+                if not _form_at(words[index].text):
                     index += 1
                     continue
                 end = index + 1
-                while end < len(words) and legal_key(words[end].text) in LEGAL_FORMS:
+                while end < len(words) and _form_at(words[end].text):
                     end += 1
                 start = index
                 while (
@@ -131,7 +147,7 @@ def legal_names(pages: Sequence[Page], rows: dict[int, list[Row]]) -> list[NameH
                     and _is_name_word(words[start - 1].text)
                     and not words[start - 1].text.endswith(":")
                     and words[start].box[0] - words[start - 1].box[2] <= MAX_WORD_GAP
-                    and legal_key(words[start - 1].text) not in LEGAL_FORMS
+                    and not _form_at(words[start - 1].text)
                 ):
                     start -= 1
                 if start < index:

@@ -259,6 +259,11 @@ def scored_candidates(
         item.features["label_glued"] = float(glued)
         if glued:
             item.features["no_label"] = 0.0
+    if family == "date":
+        # A date right after another field's label ("Valid until", "Delivery date", "Order
+        # date") is that field's, unless this field's own label points at it as well.
+        kept = [item for item in scored if not _labelled_for_another(item.features)]
+        scored = kept or scored
     merged = by_value(scored, prefer_last=model == "total")
     if kind == "invoice":
         for item in merged:
@@ -266,6 +271,15 @@ def scored_candidates(
             for name in INVOICE_INTERACTIONS:
                 item.features["inv_" + name] = item.features.get(name, 0.0)
     return merged
+
+
+def _labelled_for_another(features: dict[str, float]) -> bool:
+    return (
+        features.get("other_right", 0.0) >= 0.9
+        and not features.get("label_right")
+        and not features.get("label_below")
+        and features.get("locator", 0.0) < 0.5
+    )
 
 
 def by_value(scored: Sequence[Scored], *, prefer_last: bool = False) -> list[Scored]:

@@ -128,3 +128,36 @@ def test_dates_that_read_either_way_read_month_first_when_only_that_puts_the_due
     rows.append(row(0.50, (0.1, "Delivered 25/02/2025")))
     fields = extract_fields("invoice", [page(*rows)]).fields
     assert fields["invoice_date"].value == "2025-04-03"
+
+
+def test_the_date_of_an_advance_deducted_is_not_the_invoice_date():
+    from jobs.extraction.fields.invoice import extract_invoice
+    from tests.jobs.extraction.helpers import page, row
+
+    pages = [
+        page(
+            row(0.20, (0.6, "Gmunden, 15. März 2025")),
+            row(0.23, (0.1, "Schlussrechnung Nr. 2025-0087")),
+            row(0.50, (0.1, "Gesamtbetrag brutto"), (0.7, "13.343,40")),
+            row(0.53, (0.1, "abzüglich Anzahlung lt. AR Nr. 2025-0041 vom 3. Februar 2025")),
+            row(0.56, (0.1, "Zu zahlender Betrag"), (0.7, "8.543,40")),
+        )
+    ]
+    assert extract_invoice(pages)["invoice_date"].value == "2025-03-15"
+
+
+def test_a_coupons_end_of_validity_is_not_the_receipts_date():
+    from jobs.extraction.fields.receipt import extract_receipt
+    from tests.jobs.extraction.helpers import page, row
+
+    pages = [
+        page(
+            row(0.05, (0.3, "PENNYFIELD")),
+            row(0.30, (0.1, "TOTAL"), (0.6, "£17.96")),
+            row(0.60, (0.1, "SAVE £1 ON YOUR NEXT SHOP")),
+            row(0.62, (0.1, "VALID UNTIL 30/11/2024")),
+            row(0.64, (0.1, "04/11/2024 14:32 ST 0417 TILL 03")),
+            source="ocr",
+        )
+    ]
+    assert extract_receipt(pages)["date"].value == "2024-11-04"

@@ -49,3 +49,34 @@ def test_a_difference_the_page_does_not_print_is_not_invented():
     ]
     fields = extract_invoice(pages)
     assert fields["tax_amount"].value == "25.00"
+
+
+def test_net_and_tax_are_the_labelled_pair_that_adds_up_to_the_total_not_an_advances():
+    pages = [
+        page(
+            row(0.50, (0.1, "Nettobetrag"), (0.7, "11.119,50")),
+            row(0.53, (0.1, "zzgl. 20 % USt."), (0.7, "2.223,90")),
+            row(0.56, (0.1, "Gesamtbetrag brutto"), (0.7, "13.343,40")),
+            row(0.59, (0.1, "abzüglich Anzahlung lt. AR Nr. 2025-0041 vom 3. Februar 2025")),
+            row(0.62, (0.1, "(netto 4.000,00 zzgl. 20 % USt. 800,00)"), (0.7, "-4.800,00")),
+            row(0.65, (0.1, "Zu zahlender Betrag"), (0.7, "8.543,40")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["total_amount"].value == "13343.40"
+    assert fields["net_amount"].value == "11119.50"
+    assert fields["tax_amount"].value == "2223.90"
+
+
+def test_a_rand_amount_with_its_sign_glued_and_thousands_spaced_is_read_whole():
+    pages = [
+        page(
+            row(0.60, (0.1, "Sub Total (Excl. VAT)"), (0.7, "R5 904.00")),
+            row(0.63, (0.1, "VAT @ 15%"), (0.7, "R885.60")),
+            row(0.66, (0.1, "TOTAL (Incl. VAT)"), (0.7, "R6 789.60")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["total_amount"].value == "6789.60"
+    assert fields["net_amount"].value == "5904.00"
+    assert fields["currency"].value == "ZAR"

@@ -305,7 +305,7 @@ def test_a_sign_written_before_amounts_counts_after_one_only_with_its_cents():
     assert max(scores, key=scores.get) == "MYR"
 
 
-def test_the_owner_of_a_shop_is_not_joined_to_the_shops_name_but_its_company_is():
+def test_neither_the_owner_nor_the_company_behind_a_shop_is_joined_to_the_shops_name():
     locator = _locator(
         row(0.03, (0.2, "FRISCHMARKT HÖLZL")),
         row(0.05, (0.2, "Inh. Georg Hölzl e.K.")),
@@ -314,7 +314,31 @@ def test_the_owner_of_a_shop_is_not_joined_to_the_shops_name_but_its_company_is(
     )
     names = {str(s.value) for s in scored_names(locator, receipt=True)}
     assert "FRISCHMARKT HÖLZL Inh. Georg Hölzl e.K." not in names
-    assert "OLD TOWN WHITE COFFEE Old Town Kopitiam Sdn Bhd" in names
+    assert "OLD TOWN WHITE COFFEE Old Town Kopitiam Sdn Bhd" not in names
+    assert {"OLD TOWN WHITE COFFEE", "Old Town Kopitiam Sdn Bhd"} <= names
+
+
+def test_a_name_that_wraps_onto_a_second_line_is_still_joined():
+    locator = _locator(
+        row(0.03, (0.2, "Musterhafter Versicherungsverein")),
+        row(0.05, (0.2, "Musterstadt a.G.")),
+    )
+    names = {str(s.value) for s in scored_names(locator)}
+    assert "Musterhafter Versicherungsverein Musterstadt a.G." in names
+
+
+def test_an_address_line_is_never_joined_to_a_name():
+    locator = _locator(
+        row(0.03, (0.2, "PompPlus")),
+        row(0.05, (0.2, "Kanaalweg 71, 8441 PD Heerenveen")),
+        row(0.07, (0.2, "PompPlus Retail B.V.")),
+        row(0.09, (0.2, "Hotel Mirador")),
+        row(0.11, (0.2, "Passeig del Port, 22")),
+    )
+    names = {str(s.value) for s in scored_names(locator, receipt=True)}
+    assert not any("Kanaalweg" in n and "Retail" in n for n in names)
+    assert not any("PompPlus" in n and "Kanaalweg" in n for n in names)
+    assert "Hotel Mirador Passeig del Port, 22" not in names
 
 
 def test_koruna_and_a_sign_in_a_column_headers_brackets_name_their_currency():
@@ -322,3 +346,47 @@ def test_koruna_and_a_sign_in_a_column_headers_brackets_name_their_currency():
     assert scores["CZK"] > 0
     scores = currency_evidence([("AMT(RM)", 0.95), ("29.80", 0.95)], "QTY ITEM AMT(RM)", [])
     assert max(scores, key=scores.get) == "MYR"
+
+
+def test_a_swiss_qr_bill_names_the_payee_as_seller_and_the_payer_as_buyer():
+    from jobs.extraction.fields.invoice import extract_invoice
+
+    pages = [
+        page(
+            row(0.03, (0.1, "BERGMANN")),
+            row(0.10, (0.1, "Immobilien Rüegg & Partner AG")),
+            row(0.12, (0.1, "Technikumstrasse 38")),
+            row(0.14, (0.1, "8400 Winterthur")),
+            row(0.20, (0.1, "Rechnungsnummer"), (0.3, "25-1043")),
+            row(0.50, (0.1, "Rechnungsbetrag CHF"), (0.7, "5'329.55")),
+            row(0.70, (0.5, "Konto / Zahlbar an"), (0.7, "Bergmann Elektrotechnik AG")),
+            row(0.80, (0.1, "Zahlbar durch")),
+            row(0.82, (0.1, "Immobilien Rüegg & Partner AG")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["customer_name"].value == "Immobilien Rüegg & Partner AG"
+    assert fields["issuer"].value == "Bergmann Elektrotechnik AG"
+
+
+def test_a_legal_name_with_a_comma_before_its_spanish_or_portuguese_form_is_found():
+    from jobs.extraction.fields.parties import legal_names
+
+    locator = _locator(
+        row(0.90, (0.1, "Inversiones Turísticas Llafranc, S.L. · CIF B17654328")),
+        row(0.92, (0.1, "Papelaria Central, Lda.")),
+        row(0.94, (0.1, "calle mayor sl")),
+    )
+    names = [hit.name for hit in legal_names(locator.pages, locator.rows)]
+    assert names == ["Inversiones Turísticas Llafranc, S.L.", "Papelaria Central, Lda."]
+
+
+def test_a_name_ending_in_an_ampersand_line_is_only_whole_with_it():
+    locator = _locator(
+        row(0.03, (0.2, "RIDGELINE HARDWARE")),
+        row(0.05, (0.25, "& SUPPLY")),
+        row(0.08, (0.2, "1420 Industrial Blvd")),
+    )
+    names = {str(s.value) for s in scored_names(locator, receipt=True)}
+    assert "RIDGELINE HARDWARE & SUPPLY" in names
+    assert "RIDGELINE HARDWARE" not in names

@@ -85,6 +85,18 @@ def test_the_e_invoice_exchange_code_and_the_customers_reference_are_no_customer
     assert fields["due_date"].value == "2025-05-15"
 
 
+def test_a_signature_line_or_a_reference_label_is_no_customer_name():
+    fields = _invoice(
+        row(0.04, (0.08, "Transports Meuse SA")),
+        row(0.10, (0.50, "Client :"), (0.62, "Votre réf. :"), (0.75, "PO-7781")),
+        row(0.12, (0.50, "Van Leeuwen Logistiek B.V.")),
+        row(0.20, (0.08, "FACTURE N° 2025-0612")),
+        row(0.40, (0.50, "NET À PAYER"), (0.80, "4 310,00 €")),
+        row(0.60, (0.08, "Customer signature (goods received in good order)")),
+    )
+    assert fields["customer_name"].value == "Van Leeuwen Logistiek B.V."
+
+
 def test_the_buyer_is_the_name_line_of_a_form_under_the_buyers_heading_not_the_sellers():
     fields = _invoice(
         row(0.04, (0.08, "Handelsrechnung (380) Nr. 471102 vom 05.06.2025")),

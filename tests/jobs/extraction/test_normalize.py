@@ -193,3 +193,17 @@ def test_cents_without_a_leading_zero_and_an_o_read_for_a_zero_are_amounts():
 )
 def test_a_number_sign_glued_to_a_reference_is_not_part_of_it(text: str, expected: str) -> None:
     assert parse_reference(text).value == expected
+
+
+def test_a_capital_r_glued_to_an_amount_with_cents_is_the_rand_and_nothing_else_is():
+    from jobs.extraction.fields.normalize import parse_amount
+
+    assert (parse_amount("R6 789.60").value, parse_amount("R6 789.60").currency) == (
+        "6789.60",
+        "ZAR",
+    )
+    assert parse_amount("R45.00").currency == "ZAR"
+    # A receipt's number and a code are no amounts.
+    assert not parse_amount("R000027830").ok
+    assert not parse_amount("R05").ok
+    assert not parse_amount("r12.00").ok
