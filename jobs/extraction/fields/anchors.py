@@ -81,7 +81,9 @@ INVOICE: Lexicon = {
         "|splatnost|erapaiva|maksetahtaeg|tasuda hiljemalt|apmoketi iki|moketi iki"
         "|fizetesi hatarido|esedekesseg|data scadentei|scadenta|datum dospijeca|dospijece"
         "|rok placanja|rok placila|son odeme tarihi|vade tarihi|apmaksas termins"
-        "|samaksas termins|datum splatnosti faktury|gjalddagi|eindagi",
+        "|samaksas termins|datum splatnosti faktury|gjalddagi|eindagi|vencimento",
+        "",
+        "due",
     ),
     "total_amount": _weighted(
         "grand total|total amount|total amount due|amount due|balance due|total due"
@@ -171,6 +173,8 @@ INVOICE: Lexicon = {
         "|odberatel|kupujici|ostaja|maksaja|laskutettava|ostja|maksja|pirkejas|vevo"
         "|cumparator|beneficiar|kupac|kupec|alici|alıcı|sayin|sayın|kaufer|leistungsempfanger"
         "|kaufer/leistungsempfanger|adresse du client|acheteur|receptor|aan"
+        # A Portuguese addressee's salutation: "Exmo.(s) Sr.(s)".
+        "|exmo.(s) sr.(s)|exmo(s) sr(s)|exmo. sr.|exmos. srs.|exmo sr|exmos srs"
         # The payer and the payee of a Swiss QR bill's payment part.
         "|zahlbar durch|payable par|pagabile da",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",

@@ -42,6 +42,7 @@ from jobs.extraction.fields.parties import (
     LEGAL_FORMS,
     domain_brands,
     find_issuer,
+    hyphenated_form,
     legal_key,
     legal_names,
 )
@@ -132,7 +133,7 @@ def has_legal_form(text: str) -> bool:
     parts = [p for p in _WORD_SPLIT.split(text) if p.strip(".:;")]
     for before, part in zip(parts, parts[1:], strict=False):
         key = legal_key(part)
-        if key not in LEGAL_FORMS and key not in MORE_LEGAL_FORMS:
+        if key not in LEGAL_FORMS and key not in MORE_LEGAL_FORMS and not hyphenated_form(key):
             continue
         if before.isdigit():
             continue
@@ -262,6 +263,15 @@ def _continues(line: Sequence[Word], below: Sequence[Word]) -> bool:
     return line[-1].text.casefold() in _CONNECTORS or below[0].text in ("&", "+")
 
 
+def _street_only(words: Sequence[Word]) -> bool:
+    """Whether words are a street address and nothing else: a street word or a house number
+    after a comma, no legal form, no words in brackets ("Passeig del Port, 22")."""
+    text = _text(words)
+    if has_legal_form(text) or "(" in text:
+        return False
+    return any(STREET_WORD.search(w.text) for w in words) or bool(_COMMA_HOUSE_NUMBER.search(text))
+
+
 def _named_again(above: Sequence[Row], words: Sequence[Word]) -> bool:
     """Whether a line is a legal name of its own whose first word the lines above already
     print: the company behind the shop or brand named above it ("Backstube Kornblume" over
@@ -343,8 +353,11 @@ def _near_id(rows: list[Row], index: int) -> float:
     return 0.0
 
 
-def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
-    """Every issuer candidate with its evidence."""
+def scored_names(
+    locator: Locator, *, receipt: bool = False, customer: str | None = None
+) -> list[Scored]:
+    """Every issuer candidate with its evidence (``customer``: the buyer's name, when known,
+    which the older heuristics must not take for the seller's)."""
     if not locator.pages:
         return []
     page = locator.pages[0]
@@ -354,7 +367,7 @@ def scored_names(locator: Locator, *, receipt: bool = False) -> list[Scored]:
     text_all = "\n".join(p.text for p in locator.pages)
     brands = [b for b, n in domain_brands(text_all).most_common() if n >= 2]
     folded_all = fold(text_all)
-    heuristic = find_issuer(locator)
+    heuristic = find_issuer(locator, customer=customer)
     heuristic_key = _key(str(heuristic.value or ""))
     candidates: list[tuple[Candidate, int, bool]] = []
     for index, row in enumerate(rows[: HEADER_ROWS * 3]):
@@ -463,8 +476,11 @@ def extract_issuer(
     # teach it what a name is not) but are never chosen.
     scored = [
         s
-        for s in scored_names(locator, receipt=receipt)
-        if not CLOSING.search(str(s.value)) and not _sentence(str(s.value))
+        for s in scored_names(locator, receipt=receipt, customer=customer)
+        if not CLOSING.search(str(s.value))
+        and not _sentence(str(s.value))
+        # An address without a company's name in it is nobody's name either.
+        and not (s.features["address"] and _street_only(s.candidate.words))
     ]
     if customer:
         # The buyer named under its label is not the seller, whatever its header looks like,

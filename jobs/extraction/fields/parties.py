@@ -71,10 +71,16 @@ _MORE_NAME_FORMS: frozenset[str] = frozenset(
 )
 
 
+def hyphenated_form(key: str) -> bool:
+    """A short form joined to a common one by a hyphen: "FZ-LLC", "SA-NV"."""
+    head, _, tail = key.rpartition("-")
+    return bool(head) and len(key) <= 8 and tail in LEGAL_FORMS and head.isalpha()
+
+
 def _form_at(word: str) -> bool:
     """Whether a word is a legal form that ends a company's name."""
     key = legal_key(word)
-    if key in LEGAL_FORMS:
+    if key in LEGAL_FORMS or hyphenated_form(key):
         return True
     return key in _MORE_NAME_FORMS and not (len(key) <= 2 and word.islower() and "." not in word)
 

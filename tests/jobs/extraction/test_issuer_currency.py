@@ -390,3 +390,28 @@ def test_a_name_ending_in_an_ampersand_line_is_only_whole_with_it():
     names = {str(s.value) for s in scored_names(locator, receipt=True)}
     assert "RIDGELINE HARDWARE & SUPPLY" in names
     assert "RIDGELINE HARDWARE" not in names
+
+
+def test_a_street_address_in_the_header_is_never_the_issuer_the_footers_legal_name_is():
+    from jobs.extraction.fields.invoice import extract_invoice
+
+    pages = [
+        page(
+            row(0.03, (0.1, "HOTEL MIRADOR"), (0.6, "Passeig del Port, 22")),
+            row(0.05, (0.6, "17211 Llafranc – Girona")),
+            row(0.12, (0.1, "Cliente:"), (0.6, "Factura nº F25/004812")),
+            row(0.14, (0.1, "Ingeniería Hidráulica Duero, S.L."), (0.6, "Fecha 18/06/2025")),
+            row(0.60, (0.1, "TOTAL FACTURA"), (0.7, "800,20 €")),
+            row(0.95, (0.1, "Inversiones Turísticas Llafranc, S.L. · CIF B17654328")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["issuer"].value != "Passeig del Port, 22"
+    assert fields["customer_name"].value == "Ingeniería Hidráulica Duero, S.L."
+
+
+def test_a_hyphenated_legal_form_ends_a_legal_name():
+    from jobs.extraction.fields.issuer import has_legal_form
+
+    assert has_legal_form("Falconbridge Cloud Systems FZ-LLC")
+    assert not has_legal_form("Check-in")

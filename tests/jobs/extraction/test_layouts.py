@@ -238,3 +238,24 @@ def test_a_logo_word_chosen_as_the_issuer_becomes_the_legal_name_that_starts_wit
     )
     assert fields["issuer"].value == "Quillstack Software Ltd"
     assert fields["issuer"].box is not None and fields["issuer"].box[1] > 0.8
+
+
+def test_a_bare_due_label_a_portuguese_vencimento_and_an_addressees_salutation():
+    fields = _invoice(
+        row(0.04, (0.08, "Gráfica Atlântica – Artes Gráficas, Lda."), (0.55, "Exmo.(s) Sr.(s)")),
+        row(0.06, (0.55, "Quinta do Vale Escuro – Vinhos, S.A.")),
+        row(0.15, (0.08, "Fatura FT 2025A/318")),
+        row(0.18, (0.08, "Data"), (0.30, "Vencimento")),
+        row(0.20, (0.08, "2025-05-14"), (0.30, "2025-06-13")),
+        row(0.40, (0.50, "TOTAL A PAGAR"), (0.80, "3 488,22 €")),
+    )
+    assert fields["due_date"].value == "2025-06-13"
+    assert fields["customer_name"].value == "Quinta do Vale Escuro – Vinhos, S.A."
+    fields = _invoice(
+        row(0.04, (0.08, "Services Informatiques Boréal Inc."), (0.55, "Invoice No. INV-004718")),
+        row(0.06, (0.55, "Date March 18, 2025")),
+        row(0.08, (0.55, "Due April 17, 2025")),
+        row(0.40, (0.50, "Amount due"), (0.80, "$3,684.84")),
+    )
+    assert fields["due_date"].value == "2025-04-17"
+    assert fields["invoice_date"].value == "2025-03-18"
