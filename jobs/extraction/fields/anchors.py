@@ -125,6 +125,8 @@ INVOICE: Lexicon = {
         "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
         "|valor liquido|total sem iva|base tributavel|total exkl. mwst|total exkl mwst"
         "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount|exkl. moms"
+        "|subtotal ex gst|subtotal (ex gst)|total ex gst|amount ex gst|charge ex gst|ex gst"
+        "|excl. gst|excl gst|ex. gst|subtotal ex vat|total ex vat|ex vat|ex. vat"
         "|summa exkl. moms|belopp exkl. moms|exklusive moms|ekskl. moms|i alt ekskl. moms"
         "|sum eks. mva|sum eks mva|eks. mva|ekskl. mva|sum ekskl. mva|belop eks. mva"
         "|eksklusive moms|razem netto|wartosc netto|wartość netto|kwota netto|zaklad dph"
@@ -143,7 +145,9 @@ INVOICE: Lexicon = {
         "|cuota iva|importe iva|total iva|valor do iva|valor iva|di cui iva|momsbelopp|moms i alt"
         "|kwota vat|podatek vat|vyse dph|castka dph|alv yhteensa|alv:n osuus|kaibemaks"
         "|km summa|pvm suma|afa osszesen|afa osszeg|total tva|iznos pdv|ukupno pdv"
-        "|znesek ddv|kdv tutari|kdv tutarı|pvn summa|suma dph|vsk upphaed",
+        "|znesek ddv|kdv tutari|kdv tutarı|pvn summa|suma dph|vsk upphaed"
+        "|dph celkem|celkem dph|suma ptu|ptu suma|razem vat|vat total|mwst total|total mwst"
+        "|moms totalt|totalt moms|mva totalt",
         "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv|pvn|vsk",
         "tax|ust|btw",
     ),

@@ -42,6 +42,17 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "tva",
             "iva",
             "btw",
+            # The other languages' tax words: "DPH celkem", "SUMA PTU", "Moms", "MVA".
+            "dph",
+            "ptu",
+            "moms",
+            "mva",
+            "alv",
+            "afa",
+            "pdv",
+            "ddv",
+            "kdv",
+            "pvm",
             "steuer",
             "taxe",
             "taxes",
@@ -62,6 +73,7 @@ NEGATIVE: dict[str, frozenset[str]] = {
             "cash",
             "tendered",
             "tender",
+            "tend",
             "tunai",
             "bargeld",
             "gegeben",
@@ -168,6 +180,14 @@ PREPAYMENT = frozenset(
         "vooruitbetaling",
         "acconto",
         "anticipo",
+        # Part of the bill paid by a benefit or a voucher, the rest still due: "EBT SNAP
+        # TEND 21.80 ... BALANCE DUE 11.59".
+        "ebt",
+        "snap",
+        "voucher",
+        "vouchers",
+        "giftcard",
+        "gutschein",
     ]
 )
 # The long ones as word stems too, for compounds: "Anzahlungsrechnung", "Vorauszahlungsbetrag"

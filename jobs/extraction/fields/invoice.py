@@ -125,14 +125,37 @@ def _printed(locator: Locator, value: Decimal, words: frozenset[str]) -> Candida
     return found[-1] if found else None
 
 
+# How many rows above an amount its column's header may stand ("Wartość netto" over a rate
+# table's rows and its "Razem" row).
+_HEADER_REACH = 8
+
+
 def _row_label(locator: Locator, candidate: Candidate) -> set[str]:
-    """The fields the nearest label left of an amount on its row may name."""
+    """The fields the label of an amount may name: the nearest label left of it on its row,
+    else the nearest column header above it (a label over the amount's own column)."""
     row = _row_of(locator, candidate)
-    x0 = (candidate.box or (0, 0, 0, 0))[0]
-    left = [m for m in locator.labels[candidate.page] if m.row == row and m.box[2] <= x0 + 0.002]
-    if not left:
+    x0, _, x1, _ = candidate.box or (0, 0, 0, 0)
+    labels = locator.labels[candidate.page]
+    left = [m for m in labels if m.row == row and m.box[2] <= x0 + 0.002]
+    if left:
+        return set(max(left, key=lambda m: m.box[2]).keys)
+    # A header row above: the column an amount stands in is the header word furthest right
+    # that starts left of the amount's middle (numbers align right, their headers left).
+    middle = (x0 + x1) / 2
+    rows = locator.rows[candidate.page]
+    for above in range(row - 1, max(-1, row - _HEADER_REACH - 1), -1):
+        headers = [m for m in labels if m.row == above]
+        if not headers:
+            continue
+        words = [w for w in rows[above].words if w.box[0] <= middle]
+        if not words:
+            return set()
+        owner = rows[above].words.index(max(words, key=lambda w: w.box[0]))
+        for m in headers:
+            if m.start <= owner < m.end:
+                return set(m.keys)
         return set()
-    return set(max(left, key=lambda m: m.box[2]).keys)
+    return set()
 
 
 def consistent_amounts(locator: Locator, fields: dict[str, FieldValue]) -> None:
@@ -151,7 +174,13 @@ def consistent_amounts(locator: Locator, fields: dict[str, FieldValue]) -> None:
     ):
         return
     t, n, x = _decimal(total.value), _decimal(net.value), _decimal(tax.value)
-    if t is None or t <= 0 or (n is not None and x is not None and n + x == t):
+    if t is None or t <= 0:
+        return
+    if n is not None and x is not None and n + x == t:
+        if 0 <= n < x:
+            # The sum holds but the tax is the larger part: the two were read the wrong way
+            # round ("Subtotal (ex GST)" on a row that explains GST codes first).
+            fields["net_amount"], fields["tax_amount"] = tax, net
         return
     nets: dict[Decimal, Candidate] = {}
     taxes: dict[Decimal, Candidate] = {}

@@ -254,6 +254,10 @@ def _address_line(rows: Sequence[Row], words: Sequence[Word]) -> bool:
     )
 
 
+# A shop's branch under its name: "Mangwon Branch", "Store #214 Dayton, OH", "Filiale 0417".
+_BRANCH = re.compile(
+    r"(?i)\b(?:branch|outlet|filiale|succursale|sucursal|cawangan|store\s*(?:#|no\b|nr\b))"
+)
 _CONNECTORS = frozenset(["&", "+", "and", "und", "et", "en", "e", "y"])
 
 
@@ -386,6 +390,7 @@ def scored_names(
                     and not CONTACT.search(_text(below[0]))
                     and not _name_of_its_own(below[0])
                     and not _named_again(rows[: index + 1], below[0])
+                    and not _BRANCH.search(_text(below[0]))
                     # An address line is no part of a name, above it or under it.
                     and not _address_line(rows[index : index + 2], segment)
                     and not _address_line(rows[index + 1 : index + 3], below[0])

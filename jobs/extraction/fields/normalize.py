@@ -179,6 +179,11 @@ def parse_amount(text: str) -> Parsed:
     # OCR reads a zero as the letter O ("RMO,01", "1O.50"): only in a token with cents.
     if "O" in rest and re.fullmatch(r"[\dO]+[.,][\dO]{2}", rest) and re.search(r"\d", rest):
         rest, repaired = rest.replace("O", "0"), True
+    # A currency sign OCR read as a capital letter glued to the amount ("TOTAL B126.00" for
+    # ฿, "S12.50" for $): the amount counts, less surely, and names no currency.
+    misread_sign = bool(re.fullmatch(r"[A-Z]\d[\d,]*[.,]\d{2}", rest))
+    if misread_sign:
+        rest = rest[1:]
     # Cents without the zero before them, as receipts print them ("-.02", ".00").
     if re.fullmatch(r"[.,]\d{2}", rest):
         rest = "0" + rest
@@ -197,7 +202,7 @@ def parse_amount(text: str) -> Parsed:
     score = 0.55 + (0.3 if has_decimals else 0.0) + (0.15 if currency else 0.0)
     if tax_code:
         score *= 0.9
-    if repaired:
+    if repaired or misread_sign:
         score *= 0.8
     return Parsed(format_decimal(value, min_places=2), score=score, currency=currency)
 

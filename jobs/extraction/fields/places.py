@@ -13,7 +13,9 @@ import re
 # "Sacramento, CA 95815": a US state and ZIP code after a comma, and no town after it:
 # "Leopoldstr. 1, DE 80333 München" is a German postcode with its country code.
 US_ADDRESS = re.compile(
-    r",\s*(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]"
+    # "Austin, TX 78758", or without the comma after a town written as a name ("Dayton OH
+    # 45429").
+    r"(?:,\s*|\b[A-Z][a-z]+\s)(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]"
     r"|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\s+\d{5}(?:-\d{4})?\b"
     r"(?![ \t]+(?!USA\b|U\.S\.A|United\b)[^\W\d_])"
 )

@@ -80,3 +80,49 @@ def test_a_rand_amount_with_its_sign_glued_and_thousands_spaced_is_read_whole():
     assert fields["total_amount"].value == "6789.60"
     assert fields["net_amount"].value == "5904.00"
     assert fields["currency"].value == "ZAR"
+
+
+def test_net_and_tax_under_their_column_headers_add_up_to_the_total():
+    pages = [
+        page(
+            row(0.40, (0.1, "Betalningsvillkor 30 dagar netto"), (0.6, "411 02 GÖTEBORG")),
+            row(
+                0.60,
+                (0.08, "Belopp exkl. moms"),
+                (0.28, "Momssats"),
+                (0.39, "Moms"),
+                (0.55, "Valuta"),
+                (0.65, "Att betala"),
+            ),
+            row(
+                0.62,
+                (0.12, "73 843,00"),
+                (0.28, "25 %"),
+                (0.43, "18 460,75"),
+                (0.55, "SEK"),
+                (0.65, "92 303,75"),
+            ),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["total_amount"].value == "92303.75"
+    assert fields["net_amount"].value == "73843.00"
+    assert fields["tax_amount"].value == "18460.75"
+
+
+def test_a_net_and_tax_that_add_up_the_wrong_way_round_are_swapped():
+    pages = [
+        page(
+            row(
+                0.60,
+                (0.1, "GST codes: GST = taxable 10%"),
+                (0.5, "Subtotal (ex GST)"),
+                (0.7, "$6,110.10"),
+            ),
+            row(0.63, (0.5, "GST"), (0.7, "$426.01")),
+            row(0.66, (0.5, "TOTAL (inc GST) AUD"), (0.7, "$6,536.11")),
+        )
+    ]
+    fields = extract_invoice(pages)
+    assert fields["net_amount"].value == "6110.10"
+    assert fields["tax_amount"].value == "426.01"
