@@ -98,6 +98,21 @@ def is_house_number(locator: Locator, candidate: Candidate) -> bool:
     return False
 
 
+_LOCAL_NUMBER = re.compile(r"\d{3}[-.\s]?\d{4}")
+_AREA_CODE = re.compile(r"\(\d{2,4}\)|\+\d{1,3}")
+
+
+def is_phone_number(locator: Locator, candidate: Candidate) -> bool:
+    """Whether a number is the end of a phone number after its area code in brackets or a
+    country code ("(847) 555-0193", "+44 20 7946 0958"): no document's number."""
+    raw = str(candidate.value)
+    place = _place_in_row(locator, candidate) if _LOCAL_NUMBER.fullmatch(raw) else None
+    if place is None:
+        return False
+    words, index = place
+    return any(_AREA_CODE.fullmatch(w.text) for w in words[max(0, index - 2) : index])
+
+
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{0,30}")
 _IBAN_GROUP = re.compile(r"[A-Z0-9]{1,5}")
 

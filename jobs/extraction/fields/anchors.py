@@ -273,6 +273,8 @@ OTHER: Lexicon = {
         "|cpf|pasutijuma nr|objednavka c"
         # References of the buyer's and of the e-invoice exchange, not the document's own.
         "|customer ref|customer reference|your ref|your reference|our ref|our reference"
+        "|allocation no|allocation number|company no|company number|company reg no"
+        "|company registration no|registration no|reg. no"
         "|codice destinatario|codice sdi|ihr zeichen|unser zeichen|votre reference"
         "|votre ref|notre ref|notre reference|uw ref|uw referentie|onze ref|onze referentie"
         "|ihre referenz|unsere referenz|su referencia|nuestra referencia"

@@ -17,12 +17,21 @@ from jobs.extraction.types import Word
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.&-]*[^\W\d_.]?\.?")
 # The line of a form that names the party under its heading ("Käufer" / "Name: ACME GmbH").
 _NAME_LABEL = re.compile(r"(?i)(?:name|nom|naam|nome|nombre|firma|raison\s+sociale)\s*:")
+# The same at the start of a value, to be taken off it.
+NAME_LABEL = re.compile(
+    r"(?i)^(?:name|nom|naam|nome|nombre|firma|raison\s+sociale|raz[oó]n\s+social)\s*:\s*"
+)
 
 
 # Words a label or a heading is followed by that name nobody: "Customer Account TC-0381".
 _NOT_NAMES = frozenset(
     ["account", "description", "details", "reference", "summary", "number", "item", "items"]
 )
+
+
+# A date or a phone number in a text: no name has one ("Päivämäärä 23.01.2025", "Billing
+# questions: (847) 555-0193").
+_DATE_OR_PHONE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\(?\d{2,4}\)?[ -]\d{3}[ -]\d{4}")
 
 
 def _names_someone(locator: Locator, candidate: Candidate) -> bool:
@@ -40,6 +49,7 @@ def _names_someone(locator: Locator, candidate: Candidate) -> bool:
         or tokens[0].isdigit()
         or fold_token(text) in _NOT_NAMES
         or not any(_NAME_WORD.fullmatch(t) and len(t) > 1 for t in tokens)
+        or _DATE_OR_PHONE.search(text)
     ):
         return False
     first = candidate.words[0] if candidate.words else None
@@ -50,10 +60,22 @@ def _names_someone(locator: Locator, candidate: Candidate) -> bool:
     )
 
 
+def _inside_a_sentence(locator: Locator, label: LabelMatch | None) -> bool:
+    """Whether a weaker label ("client", "customer") stands inside a line of running text
+    ("Organize and index client document production") rather than heading its value."""
+    if label is None or label.start == 0 or max(label.keys.values()) >= 1.0:
+        return False
+    words = locator.rows[label.page][label.row].words
+    before, first = words[label.start - 1], words[label.start]
+    return first.box[0] - before.box[2] <= COLUMN_GAP and not before.text.endswith(":")
+
+
 def customer_candidate(locator: Locator) -> Candidate | None:
     """The buyer's name: the best labelled text that names someone, else the first line
     under the buyer's heading that does (or its "Name:" line, on a form)."""
     for candidate in locator.candidates("customer_name", "text"):
+        if _inside_a_sentence(locator, candidate.label):
+            continue
         if _names_someone(locator, candidate):
             return candidate
     labels = sorted(locator.labels_for("customer_name"), key=lambda m: -m.keys["customer_name"])

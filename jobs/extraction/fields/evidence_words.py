@@ -180,6 +180,9 @@ PREPAYMENT = frozenset(
         "vooruitbetaling",
         "acconto",
         "anticipo",
+        # A lawyer's retainer applied to the bill: "Less retainer applied".
+        "retainer",
+        "vorschuss",
         # Part of the bill paid by a benefit or a voucher, the rest still due: "EBT SNAP
         # TEND 21.80 ... BALANCE DUE 11.59".
         "ebt",

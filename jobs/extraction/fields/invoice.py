@@ -7,7 +7,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jobs.extraction.fields.anchors import INVOICE, OTHER
-from jobs.extraction.fields.customer import ATTENTION, address_block_name, customer_candidate
+from jobs.extraction.fields.customer import (
+    ATTENTION,
+    NAME_LABEL,
+    address_block_name,
+    customer_candidate,
+)
 from jobs.extraction.fields.evidence import NEGATIVE, _decimal, _row_of, _row_words_left
 from jobs.extraction.fields.issuer import extract_issuer
 from jobs.extraction.fields.items import extract_line_items
@@ -258,6 +263,8 @@ def extract_invoice(pages: Sequence[Page]) -> dict[str, FieldValue]:
     assert isinstance(customer, ExtractedField)
     if isinstance(customer.value, str):
         customer.value = ATTENTION.sub("", customer.value).strip() or customer.value
+        # A form's "Nombre: ACME S.A." line gives the name after its label.
+        customer.value = NAME_LABEL.sub("", customer.value, count=1).strip() or customer.value
         # A one-line "Sold to" block: the name ends where its address begins ("Harbor Cafe,
         # 12 Pier St, Portland").
         customer.value = _ADDRESS_AFTER_NAME.split(customer.value, maxsplit=1)[0]

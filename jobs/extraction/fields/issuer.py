@@ -376,9 +376,14 @@ def scored_names(
     candidates: list[tuple[Candidate, int, bool]] = []
     for index, row in enumerate(rows[: HEADER_ROWS * 3]):
         segments = _segments(row)
+        # The parts of a line split at separators ("kitchens · joinery · interiors", "ACME
+        # GmbH · Weg 1 · Stadt") are whole: none goes on onto the next line.
+        listed = any(
+            w.text.strip() and all(c in _SEPARATORS for c in w.text.strip()) for w in row.words
+        )
         for segment in segments:
             candidates.append((_candidate(segment, page.number), index, False))
-            if index + 1 < len(rows) and index < HEADER_ROWS:
+            if index + 1 < len(rows) and index < HEADER_ROWS and not listed:
                 below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
                 # A labelled line ("Handelsname: 9999") is no second line of a name, nor one
                 # that repeats it (a logo's "REWE" above "REWE Markt GmbH"), nor a contact
@@ -499,9 +504,42 @@ def extract_issuer(
         scored = others or scored
     source = locator.pages[0].source if locator.pages else None
     result = choose("issuer", scored, source=source, kind="receipt" if receipt else "invoice")
+    if result.found and scored and receipt:
+        _keep_the_legal_name(max(scored, key=lambda s: s.probability), result)
     if result.found and not has_legal_form(str(result.value)):
         _complete_with_legal_name(locator, result)
     return result
+
+
+def _keep_the_legal_name(best: Scored, result: ExtractedField) -> None:
+    """A shop's name joined to the full legal name under it ("MANOK REPUBLIC" over "MRC Quick
+    Service Foods Inc.") names the party twice: the legal name is kept, as registered, when it
+    has two words or more before its form (one word may be the end of a name that wraps:
+    "GHEE HIANG" over "SDN BHD"). Receipts only: an invoice's sender wraps its name onto a
+    second line as often ("MVM Musterhafter" over "Versicherungsverein Musterstadt a.G.")."""
+    words = best.candidate.words
+    if not best.features.get("joined") or len(words) < 2:
+        return
+    top = [w for w in words if w.box[1] < words[0].box[3] - 0.002]
+    below = words[len(top) :]
+    text = _text(below)
+    if (
+        not top
+        or not below
+        or _continues(top, below)
+        or has_legal_form(_text(top))
+        or not has_legal_form(text)
+    ):
+        return
+    named = 0
+    for token in _tokens(text):
+        if legal_key(token) in LEGAL_FORMS or legal_key(token) in MORE_LEGAL_FORMS:
+            break
+        named += len(token) > 1
+    if named >= 2:
+        result.value = mend_legal_forms(text)
+        result.raw = text
+        result.box = union_box([w.box for w in below])
 
 
 def _complete_with_legal_name(locator: Locator, result: ExtractedField) -> None:

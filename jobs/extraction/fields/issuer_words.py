@@ -107,6 +107,22 @@ TITLE_WORDS = frozenset(
         "kassenbon",
         "bon",
         "ticket",
+        # The document's name in the other languages of the lexicon.
+        "faktura",
+        "lasku",
+        "szamla",
+        "racun",
+        "arve",
+        "saskaita",
+        "rekins",
+        "reikningur",
+        "kvittering",
+        "kvitto",
+        "paragon",
+        "uctenka",
+        "ucet",
+        "doklad",
+        "fisa",
     ]
 )
 ADDRESS_WORDS = frozenset(
@@ -189,6 +205,18 @@ CUSTOMER_HEADINGS = frozenset(
         "odbiorca",
         "odberatel",
         "kupujici",
+        # ... and the buyer's.
+        "vevo",
+        "ostaja",
+        "maksaja",
+        "ostja",
+        "pirkejas",
+        "cumparator",
+        "kupac",
+        "kupec",
+        "alici",
+        "cessionario",
+        "committente",
     ]
 )
 SELLER_HEADINGS = frozenset(
@@ -219,6 +247,22 @@ SELLER_HEADINGS = frozenset(
         "dostawca",
         "dodavatel",
         "prodavajici",
+        # The seller's heading in the other languages of the lexicon's issuer labels.
+        "myyja",
+        "laskuttaja",
+        "muuja",
+        "tarnija",
+        "pardavejas",
+        "tiekejas",
+        "elado",
+        "szallito",
+        "furnizor",
+        "prodavatelj",
+        "dobavitelj",
+        "izdavatelj",
+        "satici",
+        "cedente",
+        "prestatore",
     ]
 )
 # A receipt's closing words ("Thank you, please come again") name no one.

@@ -24,7 +24,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jobs.extraction.fields.addresses import iban_words, is_house_number, is_postcode
+from jobs.extraction.fields.addresses import (
+    iban_words,
+    is_house_number,
+    is_phone_number,
+    is_postcode,
+)
 from jobs.extraction.fields.evidence import NEGATIVE, Scored, _page, features
 from jobs.extraction.fields.locate import Candidate, Locator
 from jobs.extraction.fields.model import ExtractedField
@@ -226,7 +231,11 @@ def scored_candidates(
         # An address's postcode ("1017 GC Amsterdam") or house number ("1200 Elm St") is no
         # document's number.
         found = [
-            c for c in found if not is_postcode(locator, c) and not is_house_number(locator, c)
+            c
+            for c in found
+            if not is_postcode(locator, c)
+            and not is_house_number(locator, c)
+            and not is_phone_number(locator, c)
         ]
     # The groups of an IBAN ("FI21 1234 5600 0007 85") are neither amounts nor references.
     in_iban = iban_words(locator)

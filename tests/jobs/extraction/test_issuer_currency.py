@@ -415,3 +415,44 @@ def test_a_hyphenated_legal_form_ends_a_legal_name():
 
     assert has_legal_form("Falconbridge Cloud Systems FZ-LLC")
     assert not has_legal_form("Check-in")
+
+
+def test_the_hungarian_title_is_no_issuer_the_name_under_the_sellers_heading_is():
+    locator = _locator(
+        row(0.03, (0.42, "SZÁMLA")),
+        row(0.06, (0.45, "Eredeti példány")),
+        row(0.10, (0.10, "Eladó"), (0.52, "Vevő")),
+        row(
+            0.12,
+            (0.10, "Tiszavölgyi Nyomda és Kiadó Kft."),
+            (0.52, "Alföldi Kertészeti Szövetkezet"),
+        ),
+    )
+    assert extract_issuer(locator).value == "Tiszavölgyi Nyomda és Kiadó Kft."
+
+
+def test_the_parts_of_a_tagline_are_not_joined_to_the_line_under_them():
+    locator = _locator(
+        row(0.03, (0.1, "FERNLEAF")),
+        row(0.05, (0.1, "kitchens · joinery · interiors")),
+        row(0.07, (0.1, "Tasman Joinery Holdings Limited")),
+    )
+    names = {str(s.value) for s in scored_names(locator)}
+    assert not any(n.startswith("interiors ") for n in names)
+
+
+def test_a_receipts_shop_name_joined_to_its_companys_full_legal_name_gives_the_legal_name():
+    locator = Locator(
+        [
+            page(
+                row(0.03, (0.3, "MANOK REPUBLIC")),
+                row(0.05, (0.2, "MRC Quick Service Foods, Inc.")),
+                row(0.07, (0.2, "Unit 5 Ayala Ave, Makati City")),
+                row(0.30, (0.1, "TOTAL"), (0.7, "358.29")),
+                source="ocr",
+            )
+        ],
+        {**INVOICE, **OTHER},
+    )
+    merchant = extract_issuer(locator, receipt=True).value
+    assert merchant in {"MANOK REPUBLIC", "MRC Quick Service Foods, Inc."}

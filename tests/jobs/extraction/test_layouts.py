@@ -259,3 +259,28 @@ def test_a_bare_due_label_a_portuguese_vencimento_and_an_addressees_salutation()
     )
     assert fields["due_date"].value == "2025-04-17"
     assert fields["invoice_date"].value == "2025-03-18"
+
+
+def test_a_phone_number_is_no_invoice_number_and_a_contact_line_no_customer():
+    fields = _invoice(
+        row(0.04, (0.08, "Lakeshore Orthopedic & Sports Medicine, P.C.")),
+        row(0.06, (0.08, "Niles, IL 60714")),
+        row(0.08, (0.08, "Billing questions: (847) 555-0193"), (0.55, "INVOICE NO.")),
+        row(0.10, (0.55, "LOS-250318-0417")),
+        row(0.20, (0.08, "Patient:"), (0.20, "Marcus T. Ellingwood")),
+        row(0.40, (0.50, "AMOUNT DUE"), (0.80, "$685.75")),
+    )
+    assert fields["invoice_number"].value == "LOS-250318-0417"
+    assert "555" not in str(fields["customer_name"].value)
+
+
+def test_a_client_word_inside_a_sentence_labels_no_customer_and_a_name_label_is_taken_off():
+    fields = _invoice(
+        row(0.04, (0.08, "WHITCOMBE ALVAREZ & STROUD LLP")),
+        row(0.10, (0.08, "Receptor")),
+        row(0.12, (0.08, "Nombre: CONSTRUCTORA ARROYO SECO")),
+        row(0.20, (0.08, "Invoice No.: 118274")),
+        row(0.30, (0.08, "Organize and index client document production (HPCS000001).")),
+        row(0.40, (0.50, "Total"), (0.80, "$29,454.65")),
+    )
+    assert fields["customer_name"].value == "CONSTRUCTORA ARROYO SECO"
