@@ -183,14 +183,10 @@ PREPAYMENT = frozenset(
         # A lawyer's retainer applied to the bill: "Less retainer applied".
         "retainer",
         "vorschuss",
-        # Part of the bill paid by a benefit or a voucher, the rest still due: "EBT SNAP
-        # TEND 21.80 ... BALANCE DUE 11.59".
+        # Part of the bill paid by a food benefit, the rest still due: "EBT SNAP TEND 21.80
+        # ... BALANCE DUE 11.59". (Not a voucher: as often a discount taken off the total.)
         "ebt",
         "snap",
-        "voucher",
-        "vouchers",
-        "giftcard",
-        "gutschein",
     ]
 )
 # The long ones as word stems too, for compounds: "Anzahlungsrechnung", "Vorauszahlungsbetrag"

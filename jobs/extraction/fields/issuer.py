@@ -258,7 +258,7 @@ def _address_line(rows: Sequence[Row], words: Sequence[Word]) -> bool:
 _BRANCH = re.compile(
     r"(?i)\b(?:branch|outlet|filiale|succursale|sucursal|cawangan|store\s*(?:#|no\b|nr\b))"
 )
-_CONNECTORS = frozenset(["&", "+", "and", "und", "et", "en", "e", "y"])
+_CONNECTORS = frozenset(["&", "+", "and", "und", "et"])
 
 
 def _continues(line: Sequence[Word], below: Sequence[Word]) -> bool:

@@ -118,11 +118,8 @@ TITLE_WORDS = frozenset(
         "reikningur",
         "kvittering",
         "kvitto",
-        "paragon",
         "uctenka",
-        "ucet",
         "doklad",
-        "fisa",
     ]
 )
 ADDRESS_WORDS = frozenset(
