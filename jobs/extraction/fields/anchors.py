@@ -249,6 +249,7 @@ OTHER: Lexicon = {
         "|valid until|valid till|valid thru|valid through|expires|expiry|expiry date"
         "|exp date|return by|returns by|return before|best before|use by|gultig bis"
         "|valable jusqu'au|valable jusqu au|geldig tot|geldig t/m|valido fino al|valido hasta"
+        "|berlaku s/d|berlaku sd|berlaku hingga|berlaku sampai|sah sehingga|sah hingga"
         # The customer's order, a delivery note or a quote the invoice refers to.
         "|purchase order|purchase order no|po number|po no|your order|your order no"
         "|order reference|bestellung|bestellung no|ihre bestellung|bestell-nr|bestellnr"

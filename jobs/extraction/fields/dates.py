@@ -278,7 +278,10 @@ _EMBEDDED = [
     )
 ]
 _AFTER_DATE = re.compile(
-    r"(?:\(\w{2,4}\)\s*)?(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[-\w]{0,3}", re.I
+    # A weekday in brackets, a time (glued, or after a dash or a slash: "15.08.2024-19:02"),
+    # a short suffix.
+    r"(?:\(\w{2,4}\)\s*)?(?:[-/]?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[-\w]{0,3}",
+    re.I,
 )
 
 

@@ -246,7 +246,9 @@ def _address_line(rows: Sequence[Row], words: Sequence[Word]) -> bool:
     onto two lines. Digits in brackets are a registration number, not a postcode."""
     text = _text(words)
     return (
-        bool(set(_tokens(text)) & ADDRESS_WORDS)
+        # An address word with a number ("No. 23, Jalan Raja Muda Musa"), not alone: "Selera
+        # Kampung" is a restaurant.
+        bool(set(_tokens(text)) & ADDRESS_WORDS and re.search(r"\d", text))
         or any(STREET_WORD.search(w.text) for w in words)
         or bool(_POSTCODE.search(_BRACKETS.sub("", text)))
         or bool(_COMMA_HOUSE_NUMBER.search(text))

@@ -161,3 +161,20 @@ def test_a_coupons_end_of_validity_is_not_the_receipts_date():
         )
     ]
     assert extract_receipt(pages)["date"].value == "2024-11-04"
+
+
+def test_a_date_glued_to_its_time_by_a_dash_is_found_and_a_vouchers_end_is_not_the_date():
+    from jobs.extraction.fields.receipt import extract_receipt
+    from tests.jobs.extraction.helpers import page, row
+
+    assert embedded_date("15.08.2024-19:02") == dt.date(2024, 8, 15)
+    pages = [
+        page(
+            row(0.05, (0.3, "TOKO HEMAT")),
+            row(0.10, (0.1, "15.08.2024-19:02 2.0.41")),
+            row(0.30, (0.1, "TOTAL :"), (0.6, "124.200")),
+            row(0.60, (0.1, "VOUCHER Rp 5.000 BERLAKU S/D 31.08.2024")),
+            source="ocr",
+        )
+    ]
+    assert extract_receipt(pages)["date"].value == "2024-08-15"

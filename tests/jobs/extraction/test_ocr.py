@@ -89,6 +89,26 @@ def test_a_receipt_photographed_on_a_dark_table_is_levelled_by_its_text_not_the_
     assert abs(ocr.skew_angle(photo) + 2.5) <= 0.75
 
 
+def test_a_receipt_on_a_patterned_tablecloth_is_levelled_by_its_text_not_the_pattern(sample):
+    from PIL import Image, ImageDraw
+
+    paper = Image.open(sample).convert("RGB")
+    turned = paper.rotate(3, expand=True, fillcolor=(40, 50, 120))
+    photo = Image.new("RGB", (turned.width + 400, turned.height + 400), (40, 50, 120))
+    draw = ImageDraw.Draw(photo)
+    # A regular grid of light diamonds, level, all over the cloth.
+    for y in range(0, photo.height, 40):
+        for x in range(0, photo.width, 40):
+            draw.polygon([(x, y + 8), (x + 8, y), (x + 16, y + 8), (x + 8, y + 16)], fill="white")
+    mask = Image.new("L", turned.size, 0)
+    ImageDraw.Draw(mask).polygon(
+        [(0, 0), (turned.width, 0), (turned.width, turned.height), (0, turned.height)], fill=255
+    )
+    inside = paper.rotate(3, expand=True, fillcolor=(255, 255, 255))
+    photo.paste(inside, (200, 200))
+    assert abs(ocr.skew_angle(photo) + 3) <= 0.75
+
+
 def test_tesseract_remains_available_with_german_data(sample):
     from PIL import Image
 
