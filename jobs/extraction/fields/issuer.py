@@ -278,6 +278,22 @@ def _street_only(words: Sequence[Word]) -> bool:
     return any(STREET_WORD.search(w.text) for w in words) or bool(_COMMA_HOUSE_NUMBER.search(text))
 
 
+def _next_in_column(rows: list[Row], index: int, segment: list[Word]) -> list[list[Word]]:
+    """The runs of the next row under a segment, in its column: the row right below, or,
+    when that row has nothing under it (a right-hand column's address line between), the one
+    after, if it stands close ("HARROWGATE" over "Plumbing & Heating Ltd", with "Keighley
+    Road, Bradford" printed between them at the right)."""
+    below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
+    if below or index + 2 >= len(rows):
+        return below
+    top = min(w.box[1] for w in segment)
+    bottom = max(w.box[3] for w in segment)
+    after = [s for s in _segments(rows[index + 2]) if _overlaps(s, segment)]
+    if after and min(w.box[1] for w in after[0]) - bottom <= bottom - top:
+        return after
+    return []
+
+
 def _named_again(above: Sequence[Row], words: Sequence[Word]) -> bool:
     """Whether a line is a legal name of its own whose first word the lines above already
     print: the company behind the shop or brand named above it ("Backstube Kornblume" over
@@ -386,7 +402,7 @@ def scored_names(
         for segment in segments:
             candidates.append((_candidate(segment, page.number), index, False))
             if index + 1 < len(rows) and index < HEADER_ROWS and not listed:
-                below = [s for s in _segments(rows[index + 1]) if _overlaps(s, segment)]
+                below = _next_in_column(rows, index, segment)
                 # A labelled line ("Handelsname: 9999") is no second line of a name, nor one
                 # that repeats it (a logo's "REWE" above "REWE Markt GmbH"), nor a contact
                 # line (an e-mail address, a phone number, a website).

@@ -456,3 +456,13 @@ def test_a_receipts_shop_name_joined_to_its_companys_full_legal_name_gives_the_l
     )
     merchant = extract_issuer(locator, receipt=True).value
     assert merchant in {"MANOK REPUBLIC", "MRC Quick Service Foods, Inc."}
+
+
+def test_a_name_whose_lines_a_right_hand_address_line_separates_is_still_joined():
+    locator = _locator(
+        row(0.040, (0.07, "HARROWGATE"), (0.62, "Unit 4, Crossley Business Park")),
+        row(0.050, (0.62, "Keighley Road, Bradford BD9 4QX")),
+        row(0.060, (0.07, "Plumbing & Heating Ltd"), (0.62, "Tel 01274 555 318")),
+    )
+    names = {str(s.value) for s in scored_names(locator)}
+    assert "HARROWGATE Plumbing & Heating Ltd" in names
