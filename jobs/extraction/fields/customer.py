@@ -15,12 +15,11 @@ from jobs.extraction.types import Word
 
 # A word of a name: letters, with the marks names carry ("O'Brien", "Müller-Lüdenscheid").
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.&-]*[^\W\d_.]?\.?")
-# The line of a form that names the party under its heading ("Käufer" / "Name: ACME GmbH").
-_NAME_LABEL = re.compile(r"(?i)(?:name|nom|naam|nome|nombre|firma|raison\s+sociale)\s*:")
-# The same at the start of a value, to be taken off it.
-NAME_LABEL = re.compile(
-    r"(?i)^(?:name|nom|naam|nome|nombre|firma|raison\s+sociale|raz[oó]n\s+social)\s*:\s*"
-)
+# The label of a form's line that names the party under its heading ("Käufer" / "Name: ACME
+# GmbH"): the whole word (``_NAME_LABEL``), or at the start of a value, to be taken off it.
+_NAME_LABEL_WORDS = r"(?:name|nom|naam|nome|nombre|firma|raison\s+sociale|raz[oó]n\s+social)"
+_NAME_LABEL = re.compile(rf"(?i){_NAME_LABEL_WORDS}\s*:")
+NAME_LABEL = re.compile(rf"(?i)^{_NAME_LABEL_WORDS}\s*:\s*")
 
 
 # Words a label or a heading is followed by that name nobody: "Customer Account TC-0381".
