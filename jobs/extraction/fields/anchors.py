@@ -1,7 +1,7 @@
 """Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish,
 Portuguese, Swedish, Danish, Norwegian, Polish, Czech, Finnish, Estonian, Lithuanian,
-Hungarian, Romanian, Croatian, Slovenian, Turkish, Latvian, Slovak and Icelandic name their
-fields.
+Hungarian, Romanian, Croatian, Slovenian, Turkish, Latvian, Slovak, Icelandic and Greek name
+their fields.
 
 Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
 "Grand Total" names the payable total for sure, a bare "Total" may head any column. Phrases are
@@ -44,13 +44,14 @@ INVOICE: Lexicon = {
         "|numar factura|nr factura|factura nr|seria nr|seria si nr|racun br|racun broj"
         "|broj racuna|racun st|stevilka racuna|fatura numarasi|fatura numarası"
         "|rekina nr|rekins nr|rekina numurs|faktura c|cislo faktury|reikningur nr"
-        "|reikningsnumer|numero da nota|numero da nota fiscal|nota fiscal no|nf-e no",
+        "|reikningsnumer|numero da nota|numero da nota fiscal|nota fiscal no|nf-e no"
+        "|αριθμος τιμολογιου|αρ. τιμολογιου|αριθμος παραστατικου|αρ. παραστατικου",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
         "|factura rectificativa|numero de documento|faktura|kreditnota|faktura korygujaca"
         "|dobropis|lasku|arve|szamla|racun|saskaita faktura|saskaita|rekins|reikningur"
-        "|nota fiscal|folio",
+        "|nota fiscal|folio|αριθμος|τιμολογιο",
         "invoice",
     ),
     "invoice_date": _weighted(
@@ -65,9 +66,10 @@ INVOICE: Lexicon = {
         "|israsymo data|szamla kelte|kiallitas kelte|kiallitas datuma|data facturii"
         "|data emiterii|datum racuna|datum izdavanja|datum izdaje|fatura tarihi"
         "|duzenleme tarihi|düzenleme tarihi|rekina datums|izrakstisanas datums"
-        "|datum vyhotovenia|datum vystavenia|dagsetning reiknings|data de emissao da nota",
+        "|datum vyhotovenia|datum vystavenia|dagsetning reiknings|data de emissao da nota"
+        "|ημερομηνια τιμολογιου|ημερομηνια εκδοσης|ημ/νια εκδοσης",
         "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato",
-        "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm",
+        "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm|ημερομηνια|ημ/νια",
     ),
     "due_date": _weighted(
         "due date|payment due|payment due date|date due|due on|pay by|faellig am|fallig am"
@@ -81,7 +83,13 @@ INVOICE: Lexicon = {
         "|splatnost|erapaiva|maksetahtaeg|tasuda hiljemalt|apmoketi iki|moketi iki"
         "|fizetesi hatarido|esedekesseg|data scadentei|scadenta|datum dospijeca|dospijece"
         "|rok placanja|rok placila|son odeme tarihi|vade tarihi|apmaksas termins"
-        "|samaksas termins|datum splatnosti faktury|gjalddagi|eindagi|vencimento",
+        "|samaksas termins|datum splatnosti faktury|gjalddagi|eindagi|vencimento"
+        "|fecha de vto|fecha vto|fecha de vto para el pago|vto para el pago"
+        "|ληξη πληρωμης|ημερομηνια ληξης|προθεσμια πληρωμης|termen de plata|termen plata"
+        "|data scadenta"
+        # "At the latest" before a due date in the payment terms' sentence.
+        "|au plus tard le|no later than|spatestens am|spatestens bis|uiterlijk op"
+        "|a mas tardar el|entro il",
         "",
         "due",
     ),
@@ -109,10 +117,11 @@ INVOICE: Lexicon = {
         "|ukupno za platiti|ukupno za placanje|za platiti|za placilo|skupaj za placilo"
         "|odenecek tutar|ödenecek tutar|genel toplam|vergiler dahil toplam tutar"
         "|kopa apmaksai|summa apmaksai|kopeja summa|suma na uhradu|celkom na uhradu"
-        "|celkova suma|samtals til greidslu|til greidslu|valor total da nota|valor a pagar",
+        "|celkova suma|samtals til greidslu|til greidslu|valor total da nota|valor a pagar"
+        "|πληρωτεο|πληρωτεο ποσο|συνολικη αξια|γενικο συνολο|συνολο πληρωτεο",
         "totaal|totale|brutto|gesamt brutto|summe brutto|totalt|i alt|razem|celkem|summa"
         "|wartosc brutto|wartość brutto|jumlah|yhteensa|kokku|is viso|osszesen|ukupno|skupaj"
-        "|toplam tutar|toplam|kopa|celkom|samtals",
+        "|toplam tutar|toplam|kopa|celkom|samtals|συνολο",
         "total|summe|gesamt",
     ),
     "net_amount": _weighted(
@@ -126,6 +135,8 @@ INVOICE: Lexicon = {
         "|valor liquido|total sem iva|base tributavel|total exkl. mwst|total exkl mwst"
         "|total ohne mwst|betrag exkl. mwst|taxable value|taxable amount|exkl. moms"
         "|subtotal ex gst|subtotal (ex gst)|total ex gst|amount ex gst|charge ex gst|ex gst"
+        "|total excluding gst|total excluding sst|total excl. sst|total excl. gst"
+        "|total excluding service tax|amount excluding gst|amount excluding sst"
         "|excl. gst|excl gst|ex. gst|subtotal ex vat|total ex vat|ex vat|ex. vat"
         "|summa exkl. moms|belopp exkl. moms|exklusive moms|ekskl. moms|i alt ekskl. moms"
         "|sum eks. mva|sum eks mva|eks. mva|ekskl. mva|sum ekskl. mva|belop eks. mva"
@@ -134,7 +145,9 @@ INVOICE: Lexicon = {
         "|kokku km-ta|kokku ilma km-ta|suma be pvm|be pvm|netto osszesen|netto osszeg"
         "|total fara tva|valoare fara tva|baza impozabila|ukupno bez pdv|iznos bez pdv"
         "|osnovica|skupaj brez ddv|brez ddv|osnova za ddv|ara toplam|kdv haric|matrah"
-        "|summa bez pvn|kopa bez pvn|zaklad dane|suma bez dph|samtals an vsk|an vsk",
+        "|summa bez pvn|kopa bez pvn|zaklad dane|suma bez dph|samtals an vsk|an vsk"
+        "|συνολο καθαρης αξιας|καθαρη αξια|καθαρο ποσο|valor dos servicos|valor dos produtos"
+        "|base de calculo",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
@@ -147,8 +160,10 @@ INVOICE: Lexicon = {
         "|km summa|pvm suma|afa osszesen|afa osszeg|total tva|iznos pdv|ukupno pdv"
         "|znesek ddv|kdv tutari|kdv tutarı|pvn summa|suma dph|vsk upphaed"
         "|dph celkem|celkem dph|suma ptu|ptu suma|razem vat|vat total|mwst total|total mwst"
-        "|moms totalt|totalt moms|mva totalt",
-        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv|pvn|vsk",
+        "|moms totalt|totalt moms|mva totalt|συνολο φπα|ποσο φπα|total sst|sst amount"
+        "|service tax amount|total service tax|valor do iss|valor do icms|valor do imposto",
+        "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv|pvn|vsk|φπα"
+        "|service tax|sst",
         "tax|ust|btw",
     ),
     "iban": _weighted("iban|iban code|iban-nr|iban nr"),
@@ -165,7 +180,7 @@ INVOICE: Lexicon = {
         "|km reg nr|pvm kodas|pvm moketojo kodas|adoszam|kozossegi adoszam|cui|cod fiscal"
         "|cod unic de inregistrare|oib|id za ddv|ddv id|id st za ddv|davcna stevilka"
         "|vergi no|vergi numarasi|vergi numarası|vkn|pvn reg. nr|pvn reg nr|pvn registracijas nr"
-        "|ic dph|vsk nr|vsk-nr|cnpj|rfc|trn|kra pin",
+        "|ic dph|vsk nr|vsk-nr|cnpj|rfc|trn|kra pin|αφμ|α.φ.μ",
         "tax id|vat/tin",
         "btw|vat",
     ),
@@ -180,8 +195,9 @@ INVOICE: Lexicon = {
         # A Portuguese addressee's salutation: "Exmo.(s) Sr.(s)".
         "|exmo.(s) sr.(s)|exmo(s) sr(s)|exmo. sr.|exmos. srs.|exmo sr|exmos srs"
         # The payer and the payee of a Swiss QR bill's payment part.
-        "|zahlbar durch|payable par|pagabile da",
-        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund",
+        "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
+        "|tomador do servico",
+        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης",
     ),
     "issuer": _weighted(
         "sold by|seller|vendor|supplier|service provider|account holder|beneficiary"
@@ -190,7 +206,7 @@ INVOICE: Lexicon = {
         "|emisor|proveedor|vendedor|fornecedor|emitente|titular de la cuenta|saljare"
         "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici"
         "|myyja|laskuttaja|muuja|tarnija|pardavejas|tiekejas|elado|szallito|furnizor"
-        "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı"
+        "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı|στοιχεια εκδοτη|εκδοτης|πωλητης"
         "|zahlbar an|payable a|pagabile a|payable to|make checks payable to"
         "|make cheques payable to|cheques payable to|checks payable to",
     ),
@@ -250,6 +266,8 @@ OTHER: Lexicon = {
         "|exp date|return by|returns by|return before|best before|use by|gultig bis"
         "|valable jusqu'au|valable jusqu au|geldig tot|geldig t/m|valido fino al|valido hasta"
         "|berlaku s/d|berlaku sd|berlaku hingga|berlaku sampai|sah sehingga|sah hingga"
+        # An Argentine invoice's authorisation code (CAE) and the day it lapses.
+        "|cae|cae no|fecha de vto de cae|vto de cae|vencimiento cae|vencimiento del cae"
         # The customer's order, a delivery note or a quote the invoice refers to.
         "|purchase order|purchase order no|po number|po no|your order|your order no"
         "|order reference|bestellung|bestellung no|ihre bestellung|bestell-nr|bestellnr"

@@ -209,6 +209,13 @@ _WORD_SIGNS: dict[str, str] = {
     "chf": "CHF",
     "rp": "IDR",
     "rp.": "IDR",
+    # Currencies named in words, as an amount written out ends ("... Naira Only").
+    "naira": "NGN",
+    "ringgit": "MYR",
+    "rupiah": "IDR",
+    "baht": "THB",
+    "reais": "BRL",
+    "rupees": "INR",
 }
 # What Hungary, Turkey and Romania print after their amounts ("254 000 Ft", "85,00 TL",
 # "120,00 lei"), matched as written: "10 ft" is ten feet.
@@ -239,6 +246,10 @@ _DOLLAR_COUNTRIES: dict[str, str] = {
     "HK": "HKD",
     "US": "USD",
     "MY": "MYR",
+    "MX": "MXN",
+    "AR": "ARS",
+    "CL": "CLP",
+    "CO": "COP",
 }
 COUNTRY_WORDS: dict[str, str] = {
     "malaysia": "MY",
@@ -286,6 +297,9 @@ COUNTRY_WORDS: dict[str, str] = {
     "philippines": "PH",
     "thailand": "TH",
     "japan": "JP",
+    # Not the countries whose names products carry: "Colombia Roast", "Chile", "Brazil
+    # nuts", "New Mexico"; their tax numbers and web addresses name them instead.
+    "nigeria": "NG",
 }
 # The currency a country named on the page counts for, outside Europe (Europe's are in
 # parties.COUNTRY_CURRENCY). Canada, New Zealand and Hong Kong are left out: named alone they
@@ -305,6 +319,10 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
     "MX": "MXN",
     "AE": "AED",
     "KE": "KES",
+    "AR": "ARS",
+    "CL": "CLP",
+    "CO": "COP",
+    "NG": "NGN",
 }
 _BRACKETS = re.compile(r"[()\[\]]")
 _CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}

@@ -17,9 +17,15 @@ from jobs.extraction.types import Word
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.&-]*[^\W\d_.]?\.?")
 # The label of a form's line that names the party under its heading ("Käufer" / "Name: ACME
 # GmbH"): the whole word (``_NAME_LABEL``), or at the start of a value, to be taken off it.
-_NAME_LABEL_WORDS = r"(?:name|nom|naam|nome|nombre|firma|raison\s+sociale|raz[oó]n\s+social)"
+_NAME_LABEL_WORDS = (
+    r"(?:name|nom|naam|nome|nombre|firma|raison\s+sociale|raz[oó]n\s+social"
+    r"|raz[aã]o\s+social|επωνυμ[ιί]α)"
+)
 _NAME_LABEL = re.compile(rf"(?i){_NAME_LABEL_WORDS}\s*:")
 NAME_LABEL = re.compile(rf"(?i)^{_NAME_LABEL_WORDS}\s*:\s*")
+# A name's label ending with its colon, after a few words more ("Apellido y Nombre / Razón
+# Social:").
+NAME_LABEL_WORDS = re.compile(rf"(?i)^[^:]{{0,40}}?\b{_NAME_LABEL_WORDS}\s*:$")
 
 
 # Words a label or a heading is followed by that name nobody: "Customer Account TC-0381".
@@ -75,6 +81,8 @@ def customer_candidate(locator: Locator) -> Candidate | None:
     for candidate in locator.candidates("customer_name", "text"):
         if _inside_a_sentence(locator, candidate.label):
             continue
+        if _cut_at_a_name_label(locator, candidate):
+            continue  # "Razão" of "Razão social: ...": the form's line is read below
         if _names_someone(locator, candidate):
             return candidate
     labels = sorted(locator.labels_for("customer_name"), key=lambda m: -m.keys["customer_name"])
@@ -85,6 +93,19 @@ def customer_candidate(locator: Locator) -> Candidate | None:
         if found is not None:
             return found
     return None
+
+
+def _cut_at_a_name_label(locator: Locator, candidate: Candidate) -> bool:
+    """Whether a candidate is the start of a name's label, cut at its colon ("Razão" of
+    "Razão social: Supermercados Ipê S.A.")."""
+    if not candidate.words:
+        return False
+    first = candidate.words[0]
+    for row in locator.rows.get(candidate.page, []):
+        if any(w is first for w in row.words):
+            start = next(i for i, w in enumerate(row.words) if w is first)
+            return bool(NAME_LABEL.match(" ".join(w.text for w in row.words[start:])))
+    return False
 
 
 # Who a letter is for within the buyer's company: "Attn:", "Att:", "z. Hd.", "t.a.v.", "c/o".
@@ -128,10 +149,13 @@ def _name_under(locator: Locator, label: LabelMatch) -> Candidate | None:
             for m in locator.labels[label.page]
         ) or _table_header(row):
             return None
-        if words[0].text.endswith(":"):
-            if not _NAME_LABEL.fullmatch(words[0].text) or len(words) < 2:
+        colon = next((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), None)
+        if colon is not None:
+            label_text = " ".join(w.text for w in words[: colon + 1])
+            if _NAME_LABEL.fullmatch(label_text) and len(words) > colon + 1:
+                words = words[colon + 1 :]  # "Name:", "Razão social:"
+            elif colon == 0 or _NAME_LABEL.fullmatch(label_text) or label_text.count(" ") < 2:
                 continue  # a form's other line ("Nummer: 4711", "Anschrift: ...")
-            words = words[1:]
         segment = [words[0]]
         for word in words[1:]:
             if word.box[0] - segment[-1].box[2] > COLUMN_GAP:

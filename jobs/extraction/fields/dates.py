@@ -262,9 +262,10 @@ _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e|eme|ème|º|°)$")
 
 # A numeric date inside one OCR word: glued to its label ("Date:12/02/2018"), to what was
 # printed before it ("#19-18/03/2018") or to the time after it ("9/3/201820:54:50",
-# "06/04/1711:43am", "2018-01-0522:55:25"). Tried in this order; the first whose year is
-# plausible wins, so "1711:43" reads as 2017 and 11:43, not as the year 1711.
-_TIME_AFTER = r"(?=\d{1,2}:\d{2})"
+# "06/04/1711:43am", "2018-01-0522:55:25", or by a dash: "11.02.26-19:22"). Tried in this
+# order; the first whose year is plausible wins, so "1711:43" reads as 2017 and 11:43, not as
+# the year 1711.
+_TIME_AFTER = r"(?=-?\d{1,2}:\d{2})"
 _EMBEDDED = [
     re.compile(r"(?<![\d.,])(\d{4})([./\-])(\d{1,2})\2(\d{2})" + end)
     for end in (_TIME_AFTER, r"(?!\d)")

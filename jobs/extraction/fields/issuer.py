@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from jobs.extraction.fields.anchors import STREET_WORD
 from jobs.extraction.fields.currency import ISO_CODES
+from jobs.extraction.fields.customer import NAME_LABEL_WORDS
 from jobs.extraction.fields.issuer_words import (
     ADDRESS_WORDS,
     CLOSING,
@@ -180,9 +181,15 @@ _TRAILING_NUMBER = re.compile(r"^(?!\d{1,3}$)[\d\-/.:]+$")
 
 
 def _trimmed(words: list[Word]) -> list[Word]:
-    """A name's words without a code or title printed before it on its line, or a number
-    after it."""
+    """A name's words without a label, a code or a title printed before it on its line, or
+    a number after it."""
     start, end = 0, len(words)
+    # A name after its label on one line ("Razón Social: Pampa Norte S.A.").
+    for index, word in enumerate(words[:8]):
+        if word.text.endswith(":"):
+            if index + 1 < end and NAME_LABEL_WORDS.match(_text(words[: index + 1]) + ":"):
+                start = index + 1
+            break
     while end - start > 1 and (
         _CODE.match(words[start].text) or fold_token(words[start].text) in LEADING_TITLE
     ):
@@ -267,6 +274,30 @@ def _continues(line: Sequence[Word], below: Sequence[Word]) -> bool:
     """Whether a name goes on onto the next line: one ends in "&" or "and", or the next
     begins with "&"."""
     return line[-1].text.casefold() in _CONNECTORS or below[0].text in ("&", "+")
+
+
+def _case_style(words: Sequence[Word]) -> str:
+    """How a line's letters are written: "upper" (capitals only), "mixed", or "" (too few
+    letters, or no capital, to tell)."""
+    letters = [c for c in _text(words) if c.isalpha()]
+    if len(letters) < 4 or not any(c.isupper() for c in letters):
+        return ""  # a line in small letters is as often a hand's or OCR's as a printer's
+    return "mixed" if any(c.islower() for c in letters) else "upper"
+
+
+def _styled_apart(line: Sequence[Word], below: Sequence[Word]) -> bool:
+    """Whether a line and the one under it are written in different letter cases, so that
+    the second is a line of its own (a tagline under a shop's name: "Paper Lantern Books"
+    over "BOOKS & STATIONERY", "HOLZMANN BAUMARKT" over "Haus & Garten"), unless the second
+    ends the name with its legal form ("HARROWGATE" over "Plumbing & Heating Ltd") or the
+    first runs on into it ("&")."""
+    first, second = _case_style(line), _case_style(below)
+    return (
+        bool(first and second)
+        and first != second
+        and not has_legal_form(_text(below))
+        and not _continues(line, below)
+    )
 
 
 def _street_only(words: Sequence[Word]) -> bool:
@@ -414,6 +445,7 @@ def scored_names(
                     and not _name_of_its_own(below[0])
                     and not _named_again(rows[: index + 1], below[0])
                     and not _BRANCH.search(_text(below[0]))
+                    and not _styled_apart(segment, below[0])
                     # An address line is no part of a name, above it or under it.
                     and not _address_line(rows[index : index + 2], segment)
                     and not _address_line(rows[index + 1 : index + 3], below[0])

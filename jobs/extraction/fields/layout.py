@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jobs.extraction.fields.anchors import Lexicon
+from jobs.extraction.fields.dates import MONTHS
 from jobs.extraction.fields.text import fold_token, vowel_misreadings
 from jobs.extraction.types import Box, Page, Word
 
@@ -152,6 +153,27 @@ def _glued_value(word: Word, prefix: str) -> Word | None:
     return Word(rest, (x0 + (x1 - x0) * share, y0, x1, y1), word.confidence, word.line)
 
 
+# How far apart (page widths) two words of one label may stand: farther, they are two
+# columns' words ("Customer" heading the buyer's box, "No." of the invoice's box at the right).
+_LABEL_GAP = 0.1
+
+
+def _spans_columns(words: list[Word], owners: list[int]) -> bool:
+    return any(
+        b != a and words[b].box[0] - words[a].box[2] > _LABEL_GAP
+        for a, b in zip(owners, owners[1:], strict=False)
+    )
+
+
+def _of_something_else(tokens: list[str], start: int, keys: dict[str, float]) -> bool:
+    """Whether a one-word generic label names another thing's: "Date of ATP", "Date of
+    birth" are no document's date, though "Date" alone may be ("Date of March 9" still is)."""
+    if max(keys.values()) > 0.6 or start + 2 >= len(tokens) or tokens[start + 1] != "of":
+        return False
+    after = tokens[start + 2]
+    return after.isalpha() and after not in MONTHS
+
+
 def find_labels(page: Page, rows: list[Row], lexicon: Lexicon) -> list[LabelMatch]:
     """Every lexicon phrase on the page; overlapping matches resolved longest first."""
     phrases: dict[tuple[str, ...], dict[str, float]] = {}
@@ -178,6 +200,8 @@ def find_labels(page: Page, rows: list[Row], lexicon: Lexicon) -> list[LabelMatc
         for start in range(len(tokens)):
             for size in range(min(longest, len(tokens) - start), 0, -1):
                 window = tuple(tokens[start : start + size])
+                if size > 1 and _spans_columns(row.words, owner[start : start + size]):
+                    continue
                 inline = None
                 keys = phrases.get(window)
                 if keys is None and size > 1:
@@ -190,6 +214,8 @@ def find_labels(page: Page, rows: list[Row], lexicon: Lexicon) -> list[LabelMatc
                             break
                 if keys is None:
                     continue
+                if size == 1 and _of_something_else(tokens, start, keys):
+                    break
                 first, last = owner[start], owner[start + size - 1]
                 boxes = [w.box for w in row.words[first : last + 1]]
                 found.append(

@@ -179,9 +179,10 @@ def parse_amount(text: str) -> Parsed:
     # OCR reads a zero as the letter O ("RMO,01", "1O.50"): only in a token with cents.
     if "O" in rest and re.fullmatch(r"[\dO]+[.,][\dO]{2}", rest) and re.search(r"\d", rest):
         rest, repaired = rest.replace("O", "0"), True
-    # A currency sign OCR read as a capital letter glued to the amount ("TOTAL B126.00" for
-    # ฿, "S12.50" for $): the amount counts, less surely, and names no currency.
-    misread_sign = bool(re.fullmatch(r"[A-Z]\d[\d,]*[.,]\d{2}", rest))
+    # A currency sign OCR read as a capital letter or a "#" glued to the amount ("TOTAL
+    # B126.00" for ฿, "S12.50" for $, "#6,377,975.00" for ₦): the amount counts, less
+    # surely, and names no currency.
+    misread_sign = bool(re.fullmatch(r"[A-Z#]\d[\d,]*[.,]\d{2}", rest))
     if misread_sign:
         rest = rest[1:]
     # Cents without the zero before them, as receipts print them ("-.02", ".00").

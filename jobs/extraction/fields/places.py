@@ -76,6 +76,12 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     "IS": (re.compile(r"\bKt\.\s*\d{6}-?\d{4}\b|(?i:\bkennitala\b)"),),
     "ZA": (re.compile(r"\(Pty\)\s*Ltd\b"), ZA_VAT_NUMBER),
     "BR": (re.compile(r"\bCNPJ\b"),),
+    "AR": (re.compile(r"\bCUIT\b\s*:?\s*\d{2}-?\d{8}-?\d\b"),),
+    "CL": (re.compile(r"\bR\.?U\.?T\.?\s*:?\s*\d{1,2}\.?\d{3}\.?\d{3}-[\dkK]\b"),),
+    "CO": (re.compile(r"\bNIT\b\.?\s*:?\s*\d{3}\.?\d{3}\.?\d{3}-\d\b"),),
+    # India's GST number: the state's two digits, the ten characters of the PAN, an entity
+    # number and a "Z".
+    "IN": (re.compile(r"\b\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]\b"),),
     "MX": (re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),),
     "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),
     "KE": (re.compile(r"(?i)\bKRA\s+PIN\b"),),
@@ -89,10 +95,23 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+# A web or mail address under a country's second-level domain ("ventas@pampanorte.com.ar",
+# "www.example.co.nz"); a bare ".co" or ".de" may be anyone's choice of name.
+_COUNTRY_DOMAIN = re.compile(r"(?i)\.(?:com|co|net|org)\.([a-z]{2})\b(?![.@])")
+_DOMAIN_COUNTRY = {"uk": "GB"}
+
+
 def address_countries(text: str) -> list[str]:
-    """ISO country codes whose address, registry or tax-number conventions the text follows."""
-    return [
+    """ISO country codes whose address, registry or tax-number conventions the text follows,
+    and those of its web and mail addresses' country domains."""
+    found = [
         country
         for country, marks in COUNTRY_MARKS.items()
         if any(mark.search(text) for mark in marks)
     ]
+    for match in _COUNTRY_DOMAIN.finditer(text):
+        code = match.group(1).lower()
+        country = _DOMAIN_COUNTRY.get(code, code.upper())
+        if country not in found:
+            found.append(country)
+    return found

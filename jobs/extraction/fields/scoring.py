@@ -283,11 +283,14 @@ def scored_candidates(
 
 
 def _labelled_for_another(features: dict[str, float]) -> bool:
+    return features.get("other_right", 0.0) >= 0.9 and not _own_label(features)
+
+
+def _own_label(features: dict[str, float]) -> bool:
     return (
-        features.get("other_right", 0.0) >= 0.9
-        and not features.get("label_right")
-        and not features.get("label_below")
-        and features.get("locator", 0.0) < 0.5
+        features.get("label_right", 0.0) >= 0.5
+        or features.get("label_below", 0.0) >= 0.5
+        or features.get("locator", 0.0) >= 0.5
     )
 
 

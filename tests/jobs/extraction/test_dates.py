@@ -178,3 +178,9 @@ def test_a_date_glued_to_its_time_by_a_dash_is_found_and_a_vouchers_end_is_not_t
         )
     ]
     assert extract_receipt(pages)["date"].value == "2024-08-15"
+
+
+def test_a_date_with_a_two_digit_year_glued_to_its_time_by_a_dash_is_found():
+    assert embedded_date("11.02.26-19:22") == dt.date(2026, 2, 11)
+    assert embedded_date("11-02-26-19:22") == dt.date(2026, 2, 11)
+    assert embedded_date("06/04/1711:43am") == dt.date(2017, 4, 6)

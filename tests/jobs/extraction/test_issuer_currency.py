@@ -466,3 +466,46 @@ def test_a_name_whose_lines_a_right_hand_address_line_separates_is_still_joined(
     )
     names = {str(s.value) for s in scored_names(locator)}
     assert "HARROWGATE Plumbing & Heating Ltd" in names
+
+
+def test_a_line_in_another_letter_case_under_a_name_is_a_tagline_not_part_of_it():
+    locator = _locator(
+        row(0.03, (0.3, "Paper Lantern Books")),
+        row(0.05, (0.3, "BOOKS & STATIONERY")),
+        row(0.08, (0.3, "14 Stonegate, York YO1 8AS")),
+    )
+    joined = [str(s.value) for s in scored_names(locator, receipt=True) if s.features["joined"]]
+    assert "Paper Lantern Books BOOKS & STATIONERY" not in joined
+    # Its legal form ends a name whatever the case of the line above.
+    locator = _locator(
+        row(0.03, (0.3, "HARROWGATE")),
+        row(0.05, (0.3, "Plumbing & Heating Ltd")),
+    )
+    joined = [str(s.value) for s in scored_names(locator) if s.features["joined"]]
+    assert "HARROWGATE Plumbing & Heating Ltd" in joined
+
+
+def test_a_name_printed_after_its_label_is_a_candidate_without_the_label():
+    locator = _locator(
+        row(0.03, (0.3, "ORIGINAL")),
+        row(0.10, (0.05, "Razón Social: Pampa Norte Insumos Agropecuarios S.A.")),
+        row(0.20, (0.05, "Apellido y Nombre / Razón Social: Estancia La Celina S.R.L.")),
+    )
+    values = {str(s.value) for s in scored_names(locator)}
+    assert "Pampa Norte Insumos Agropecuarios S.A." in values
+    assert "Estancia La Celina S.R.L." in values
+    assert not any("Social" in v for v in values)
+
+
+def test_a_currency_named_in_words_counts_and_a_coffees_origin_names_no_country():
+    evidence = currency_evidence([("Naira", 1.0), ("Only", 1.0)], "Naira Only", [])
+    assert max(evidence, key=evidence.get) == "NGN"
+    text = "Colombia Roast 5,00\nWährung: EUR"
+    evidence = currency_evidence([("EUR", 1.0)], text, [])
+    assert set(evidence) == {"EUR"}
+
+
+def test_a_dollar_sign_on_an_argentine_invoice_is_the_peso():
+    text = "CUIT: 30-71542389-6\nImporte Total: $ 21.075.215,27"
+    evidence = currency_evidence([("$", 1.0), ("21.075.215,27", 1.0)], text, [])
+    assert max(evidence, key=evidence.get) == "ARS"

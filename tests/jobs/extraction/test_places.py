@@ -135,3 +135,16 @@ def test_the_groups_of_an_iban_are_neither_amounts_nor_references():
     references = {s.value for s in scored_candidates(locator, "invoice_number", ["invoice_number"])}
     assert "3075.25" in amounts and not amounts & {"1234.00", "5600.00", "7.00", "85.00"}
     assert "20250042" in references and not references & {"1234", "5600", "0007"}
+
+
+def test_latin_american_tax_numbers_and_indias_gst_number_name_their_countries():
+    assert address_countries("CUIT: 30-71542389-6") == ["AR"]
+    assert address_countries("RUT: 76.123.456-7") == ["CL"]
+    assert address_countries("NIT 900.123.456-7") == ["CO"]
+    assert address_countries("GSTIN: 29ABCDE1234F1Z5") == ["IN"]
+
+
+def test_a_country_domain_of_a_web_or_mail_address_names_its_country_a_bare_one_does_not():
+    assert address_countries("ventas@pampanorte.com.ar") == ["AR"]
+    assert address_countries("www.harbourside.co.uk") == ["GB"]
+    assert address_countries("www.example.co, hello@example.de") == []

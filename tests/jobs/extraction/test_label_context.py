@@ -1,0 +1,97 @@
+"""What a label's neighbours say about it: a date of another thing, a due date in the terms'
+sentence, words of two columns on one row, the labels of a Greek invoice."""
+
+from __future__ import annotations
+
+from jobs.extraction.fields.anchors import INVOICE, OTHER
+from jobs.extraction.fields.api import extract_fields
+from jobs.extraction.fields.locate import Locator
+from jobs.extraction.fields.normalize import parse_amount
+from tests.jobs.extraction.helpers import page, row
+
+
+def _invoice(*rows):
+    return extract_fields("invoice", [page(*rows)]).fields
+
+
+def test_a_date_of_another_thing_is_not_the_invoice_date():
+    fields = _invoice(
+        row(0.04, (0.08, "BAYANIHAN OFFICE SOLUTIONS, INC.")),
+        row(0.10, (0.08, "SALES INVOICE No. 0004821")),
+        row(0.12, (0.08, "Sold to: Mabuhay Dental Center Corp."), (0.60, "Date: March 9, 2026")),
+        row(0.40, (0.50, "TOTAL AMOUNT DUE"), (0.80, "50,580.00")),
+        row(0.90, (0.08, "BIR Authority to Print"), (0.60, "Date of ATP: 01/20/2025")),
+    )
+    assert fields["invoice_date"].value == "2026-03-09"
+
+
+def test_a_date_after_at_the_latest_in_the_payment_terms_is_labelled_as_due():
+    rows = [
+        row(0.04, (0.08, "Brûlerie Saint-Aubin SAS"), (0.70, "FACTURE")),
+        row(0.08, (0.08, "N° FA-2026-00318"), (0.60, "Rennes, le 12 mars 2026")),
+        row(0.40, (0.50, "Total TTC"), (0.80, "1 644,94 €")),
+        row(0.50, (0.08, "Paiement à 30 jours date de facture, soit au plus tard le 11/04/2026.")),
+    ]
+    locator = Locator([page(*rows)], {**INVOICE, **OTHER})
+    assert [m.phrase for m in locator.labels_for("due_date")] == ["au plus tard le"]
+    fields = _invoice(*rows)
+    assert fields["invoice_date"].value == "2026-03-12"
+    assert fields["due_date"].value == "2026-04-11"
+
+
+def test_a_label_is_never_read_across_two_columns_of_one_row():
+    fields = _invoice(
+        row(0.04, (0.08, "Siam Chaophraya Packaging Co., Ltd."), (0.60, "TAX INVOICE")),
+        row(0.10, (0.08, "Customer"), (0.63, "No."), (0.75, "IV6903-0058")),
+        row(0.12, (0.08, "Green Orchid Foods Co., Ltd."), (0.63, "Date"), (0.75, "15/03/2026")),
+        row(0.14, (0.63, "P/O No."), (0.75, "GOF-PO-2603-017")),
+        row(0.40, (0.50, "Grand Total"), (0.80, "58,058.20")),
+    )
+    assert fields["invoice_number"].value == "IV6903-0058"
+
+
+def test_a_greek_invoices_labels_give_its_number_date_total_and_due_date():
+    fields = _invoice(
+        row(0.04, (0.08, "ΚΡΗΤΙΚΗ ΓΗ ΤΡΟΦΙΜΑ Α.Ε.")),
+        row(0.10, (0.08, "ΣΕΙΡΑ"), (0.20, "ΑΡΙΘΜΟΣ"), (0.35, "ΗΜΕΡΟΜΗΝΙΑ")),
+        row(0.12, (0.08, "Α"), (0.20, "871"), (0.35, "18/03/2026")),
+        row(0.20, (0.50, "Λήξη πληρωμής:"), (0.70, "17/04/2026")),
+        row(0.40, (0.50, "Σύνολο καθαρής αξίας"), (0.80, "3.467,80 €")),
+        row(0.42, (0.50, "Σύνολο ΦΠΑ"), (0.80, "473,76 €")),
+        row(0.44, (0.50, "ΠΛΗΡΩΤΕΟ"), (0.80, "3.941,56 €")),
+        row(0.46, (0.50, "Νέο υπόλοιπο"), (0.80, "5.159,96 €")),
+    )
+    assert fields["invoice_number"].value == "871"
+    assert fields["invoice_date"].value == "2026-03-18"
+    assert fields["due_date"].value == "2026-04-17"
+    assert fields["total_amount"].value == "3941.56"
+
+
+def test_a_naira_sign_read_as_a_hash_before_an_amount_with_cents_still_gives_the_amount():
+    parsed = parse_amount("#6,377,975.00")
+    assert parsed.value == "6377975.00" and parsed.currency is None
+    assert parse_amount("#12").value is None
+
+
+def test_a_two_word_name_label_under_the_buyers_heading_is_taken_off_the_buyer():
+    fields = _invoice(
+        row(0.04, (0.08, "Cerrado Consultoria em Tecnologia Ltda."), (0.60, "FATURA DE SERVIÇOS")),
+        row(0.06, (0.60, "Nº 2026/0457")),
+        row(0.10, (0.08, "TOMADOR DOS SERVIÇOS")),
+        row(0.12, (0.08, "Razão social: Supermercados Ipê Amarelo S.A.")),
+        row(0.14, (0.08, "CNPJ: 08.765.432/0001-55")),
+        row(0.40, (0.50, "VALOR TOTAL DA FATURA"), (0.80, "R$ 9.312,87")),
+    )
+    assert fields["customer_name"].value == "Supermercados Ipê Amarelo S.A."
+
+
+def test_an_argentine_due_date_after_fecha_de_vto_is_no_invoice_date():
+    fields = _invoice(
+        row(0.04, (0.08, "Pampa Norte Insumos Agropecuarios S.A."), (0.60, "FACTURA")),
+        row(0.08, (0.08, "Nº 0004-00012873"), (0.60, "Fecha de Emisión: 17/03/2026")),
+        row(0.12, (0.08, "Condición de venta: Cuenta Corriente 30 días")),
+        row(0.12, (0.50, "Fecha de Vto. para el pago: 16/04/2026")),
+        row(0.40, (0.50, "Importe Total:"), (0.80, "$ 21.075.215,27")),
+    )
+    assert fields["invoice_date"].value == "2026-03-17"
+    assert fields["due_date"].value == "2026-04-16"
