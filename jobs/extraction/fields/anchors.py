@@ -128,7 +128,8 @@ INVOICE: Lexicon = {
         "net amount|net total|total net|total excl. vat|total excluding vat|total excl vat"
         "|subtotal excl. vat|subtotal excl vat|subtotal excluding vat|amount excl. vat"
         "|charges excl. vat|subtotal excl. tax|total excl. tax|total excluding tax"
-        "|total before tax|amount before tax|nettobetrag|summe netto|gesamt netto|total ht"
+        "|total before tax|amount before tax|total before gst|total before vat|amount before gst"
+        "|amount before vat|nettobetrag|summe netto|gesamt netto|total ht"
         "|nettosumme|rechnungssumme ohne ust|summe ohne ust|warenwert"
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
         "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
@@ -196,7 +197,7 @@ INVOICE: Lexicon = {
         "|exmo.(s) sr.(s)|exmo(s) sr(s)|exmo. sr.|exmos. srs.|exmo sr|exmos srs"
         # The payer and the payee of a Swiss QR bill's payment part.
         "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
-        "|tomador do servico",
+        "|tomador do servico|buyer|buyer name|buyer details|purchaser",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης",
     ),
     "issuer": _weighted(

@@ -23,6 +23,8 @@ _NAME_LABEL_WORDS = (
 )
 _NAME_LABEL = re.compile(rf"(?i){_NAME_LABEL_WORDS}\s*:")
 NAME_LABEL = re.compile(rf"(?i)^{_NAME_LABEL_WORDS}\s*:\s*")
+# The label alone, with its colon or without, as a form's column prints it ("Name    ACME").
+_BARE_NAME_LABEL = re.compile(rf"(?i){_NAME_LABEL_WORDS}\s*:?")
 # A name's label ending with its colon, after a few words more ("Apellido y Nombre / Razón
 # Social:").
 NAME_LABEL_WORDS = re.compile(rf"(?i)^[^:]{{0,40}}?\b{_NAME_LABEL_WORDS}\s*:$")
@@ -104,7 +106,10 @@ def _cut_at_a_name_label(locator: Locator, candidate: Candidate) -> bool:
     for row in locator.rows.get(candidate.page, []):
         if any(w is first for w in row.words):
             start = next(i for i, w in enumerate(row.words) if w is first)
-            return bool(NAME_LABEL.match(" ".join(w.text for w in row.words[start:])))
+            rest = row.words[start:]
+            return bool(NAME_LABEL.match(" ".join(w.text for w in rest))) or (
+                len(rest) > 1 and bool(_BARE_NAME_LABEL.fullmatch(candidate.raw or ""))
+            )
     return False
 
 
@@ -156,6 +161,8 @@ def _name_under(locator: Locator, label: LabelMatch) -> Candidate | None:
                 words = words[colon + 1 :]  # "Name:", "Razão social:"
             elif colon == 0 or _NAME_LABEL.fullmatch(label_text) or label_text.count(" ") < 2:
                 continue  # a form's other line ("Nummer: 4711", "Anschrift: ...")
+        elif len(words) > 1 and _BARE_NAME_LABEL.fullmatch(words[0].text):
+            words = words[1:]  # "Name    Najd Facilities Management Company"
         segment = [words[0]]
         for word in words[1:]:
             if word.box[0] - segment[-1].box[2] > COLUMN_GAP:

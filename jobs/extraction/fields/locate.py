@@ -34,7 +34,8 @@ MAX_SPAN: dict[str, int] = {
     "number": 3,
     "iban": 9,
     "phone": 7,
-    "reference": 2,  # "FT 2024/117" (see normalize.parse_reference); other references are one word
+    # "FT 2024/117", "BVX 0004521" (see normalize.parse_reference); others are one word.
+    "reference": 2,
     "vat_id": 6,
     "email": 1,
     "currency": 2,

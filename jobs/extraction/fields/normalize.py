@@ -289,6 +289,12 @@ _GLUED_SIGN = re.compile(r"^(?:N[°º]\.?|Nr\.|No\.|Nr:|No:):?(?=[\w/\-.]*\d)")
 _PT_DOCUMENT_NUMBER = re.compile(
     r"(?:FT|FS|FR|NC|ND|VD)\s[A-Za-z0-9][A-Za-z0-9_\-.]{0,19}/\d{1,10}"
 )
+# A series in capitals before its sequence number, as Romanian and Balkan invoices print their
+# number ("BVX 0004521": series BVX, number 0004521): both make the number unique.
+# Two letters and five digits are a US state and ZIP code ("TX 75201"), not a series.
+_SERIES_NUMBER = re.compile(
+    r"(?!(?:NO|NR|REF|TEL|FAX|DATE|NUM)\s)(?:[A-Z]{3,5}\s\d{4,12}|[A-Z]{2}\s\d{6,12})"
+)
 # Lower-case words that follow a number in running text ("Nr. 12 vom 15.11.", "n° 12 du").
 _GLUED_WORD = re.compile(r"(.*\d)(vom|du|am|le|dated|from|del|of)")
 
@@ -298,6 +304,8 @@ def parse_reference(text: str) -> Parsed:
     value = text.strip().lstrip("#:").strip().rstrip(".,;:")
     if _PT_DOCUMENT_NUMBER.fullmatch(value):
         return Parsed(value, score=1.0)
+    if _SERIES_NUMBER.fullmatch(value):
+        return Parsed(value, score=0.9)
     glued = False
     # OCR glues the label before a number and the word after it: "RechnungNr.471102vom".
     label = _GLUED_LABEL.match(value) or _GLUED_SIGN.match(value)

@@ -95,3 +95,29 @@ def test_an_argentine_due_date_after_fecha_de_vto_is_no_invoice_date():
     )
     assert fields["invoice_date"].value == "2026-03-17"
     assert fields["due_date"].value == "2026-04-16"
+
+
+def test_a_romanian_series_before_its_number_is_part_of_the_invoice_number():
+    fields = _invoice(
+        row(0.04, (0.08, "Carpatica Construct Distribuție S.R.L."), (0.60, "FACTURĂ")),
+        row(0.08, (0.50, "Nr. factură: BVX 0004521")),
+        row(0.10, (0.50, "Data (zi/luna/an): 09.03.2026")),
+        row(0.40, (0.50, "Total de plată"), (0.80, "16.880,71 lei")),
+    )
+    assert fields["invoice_number"].value == "BVX 0004521"
+
+
+def test_a_buyers_name_after_a_bare_name_label_and_a_net_before_gst():
+    fields = _invoice(
+        row(0.04, (0.08, "Al-Rimal Technical Supplies Co. Ltd."), (0.70, "Tax Invoice")),
+        row(0.08, (0.08, "Invoice Number"), (0.35, "INV-2026-03-0218")),
+        row(0.16, (0.08, "Buyer")),
+        row(0.18, (0.08, "Name"), (0.35, "Najd Facilities Management Company")),
+        row(0.20, (0.08, "VAT No."), (0.35, "302198765400003")),
+        row(0.40, (0.50, "Total before GST"), (0.80, "2,538.40")),
+        row(0.42, (0.50, "Add: GST @ 9%"), (0.80, "228.46")),
+        row(0.44, (0.50, "TOTAL PAYABLE (SGD)"), (0.80, "2,766.86")),
+    )
+    assert fields["customer_name"].value == "Najd Facilities Management Company"
+    assert fields["net_amount"].value == "2538.40"
+    assert fields["tax_amount"].value == "228.46"
