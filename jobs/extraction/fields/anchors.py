@@ -129,7 +129,8 @@ INVOICE: Lexicon = {
         "|subtotal excl. vat|subtotal excl vat|subtotal excluding vat|amount excl. vat"
         "|charges excl. vat|subtotal excl. tax|total excl. tax|total excluding tax"
         "|total before tax|amount before tax|total before gst|total before vat|amount before gst"
-        "|amount before vat|nettobetrag|summe netto|gesamt netto|total ht"
+        "|amount before vat|value excluding sales tax|value excl. sales tax|excluding sales tax"
+        "|value exclusive of sales tax|nettobetrag|summe netto|gesamt netto|total ht"
         "|nettosumme|rechnungssumme ohne ust|summe ohne ust|warenwert"
         "|montant ht|total hors taxes|exclusief btw|totaal excl. btw|excl. btw|netto bedrag"
         "|totale imponibile|imponibile|base imponible|importe neto|total sin iva"
@@ -197,7 +198,8 @@ INVOICE: Lexicon = {
         "|exmo.(s) sr.(s)|exmo(s) sr(s)|exmo. sr.|exmos. srs.|exmo sr|exmos srs"
         # The payer and the payee of a Swiss QR bill's payment part.
         "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
-        "|tomador do servico|buyer|buyer name|buyer details|purchaser",
+        "|tomador do servico|buyer|buyer name|buyer details|purchaser|sanemejs|maksatajs"
+        "|sanemejs / maksatajs",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης",
     ),
     "issuer": _weighted(
@@ -208,6 +210,7 @@ INVOICE: Lexicon = {
         "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici"
         "|myyja|laskuttaja|muuja|tarnija|pardavejas|tiekejas|elado|szallito|furnizor"
         "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı|στοιχεια εκδοτη|εκδοτης|πωλητης"
+        "|piegadatajs|pardevejs"
         "|zahlbar an|payable a|pagabile a|payable to|make checks payable to"
         "|make cheques payable to|cheques payable to|checks payable to",
     ),

@@ -323,9 +323,11 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
     "CL": "CLP",
     "CO": "COP",
     "NG": "NGN",
+    "PK": "PKR",
 }
 _BRACKETS = re.compile(r"[()\[\]]")
 _CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}
+_RUPEES: dict[str, str] = {"PK": "PKR", "LK": "LKR", "NP": "NPR"}
 _NUMBERISH = re.compile(r"\d")
 
 
@@ -389,6 +391,8 @@ def currency_evidence(
     dollar = next((_DOLLAR_COUNTRIES[c] for c in country_codes if c in _DOLLAR_COUNTRIES), "USD")
     # "kr." is the crown of Denmark, Sweden, Norway and Iceland alike: whose, the country says.
     crowns = next((_CROWNS[c] for c in country_codes if c in _CROWNS), None)
+    # "Rs." is the rupee of India, Pakistan, Sri Lanka and Nepal alike: whose, the country says.
+    rupee = next((_RUPEES[c] for c in country_codes if c in _RUPEES), None)
     # A sign in a column header's brackets counts as one word: "AMT(RM)", "Preis(EUR)".
     words = [
         (part, confidence)
@@ -406,6 +410,8 @@ def currency_evidence(
             add(upper if upper in ISO_CODES else bare.upper(), 3.0 * weight)
             continue
         signed = _word_sign(token, bare, crowns)
+        if signed == "INR" and rupee:
+            signed = rupee
         if signed:
             add(signed, 2.0 * weight)
             continue

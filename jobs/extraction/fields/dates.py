@@ -52,6 +52,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "sausio",
         "ianuarie",
         "ocak",
+        "janvaris",
+        "janvari",
     ),
     2: (
         "febrero",
@@ -66,6 +68,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "februarie",
         "subat",
         "şubat",
+        "februaris",
+        "februari",
     ),
     3: (
         "marco",
@@ -80,6 +84,7 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "marec",
         "mart",
         "mac",
+        "marta",
     ),
     4: (
         "abril",
@@ -93,6 +98,7 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "aprilis",
         "aprilie",
         "nisan",
+        "aprili",
     ),
     5: (
         "mayo",
@@ -105,6 +111,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "geguzes",
         "majus",
         "mayıs",
+        "maijs",
+        "maija",
     ),
     6: (
         "junio",
@@ -119,6 +127,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "iunie",
         "junij",
         "haziran",
+        "junijs",
+        "junija",
     ),
     7: (
         "julio",
@@ -134,6 +144,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "julij",
         "temmuz",
         "julai",
+        "julijs",
+        "julija",
     ),
     8: (
         "augusti",
@@ -147,6 +159,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "agustos",
         "ağustos",
         "ogos",
+        "augusts",
+        "augusta",
     ),
     9: (
         "septiembre",
@@ -159,6 +173,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "szeptember",
         "septembrie",
         "eylul",
+        "septembris",
+        "septembri",
     ),
     10: (
         "octubre",
@@ -171,6 +187,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "spalio",
         "octombrie",
         "ekim",
+        "oktobris",
+        "oktobri",
     ),
     11: (
         "noviembre",
@@ -183,6 +201,8 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "noiembrie",
         "kasım",
         "kasim",
+        "novembris",
+        "novembri",
     ),
     12: (
         "diciembre",
@@ -198,11 +218,28 @@ _MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "aralık",
         "aralik",
         "disember",
+        "decembris",
+        "decembri",
     ),
 }
+# Ukrainian, Russian and Bulgarian (Cyrillic), as named after a day ("14 березня 2025 р.").
+_CYRILLIC_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("січня", "січень", "января", "январь", "януари"),
+    2: ("лютого", "лютий", "февраля", "февраль", "февруари"),
+    3: ("березня", "березень", "марта", "март"),
+    4: ("квітня", "квітень", "апреля", "апрель", "април"),
+    5: ("травня", "травень", "мая", "май"),
+    6: ("червня", "червень", "июня", "июнь", "юни"),
+    7: ("липня", "липень", "июля", "июль", "юли"),
+    8: ("серпня", "серпень", "августа", "август"),
+    9: ("вересня", "вересень", "сентября", "сентябрь", "септември"),
+    10: ("жовтня", "жовтень", "октября", "октябрь", "октомври"),
+    11: ("листопада", "листопад", "ноября", "ноябрь", "ноември"),
+    12: ("грудня", "грудень", "декабря", "декабрь", "декември"),
+}
 MONTHS: dict[str, int] = {
-    name: month
-    for table in (_MONTH_NAMES, _MORE_MONTH_NAMES)
+    fold(name): month
+    for table in (_MONTH_NAMES, _MORE_MONTH_NAMES, _CYRILLIC_MONTH_NAMES)
     for month, names in table.items()
     for name in names
 }
@@ -333,7 +370,10 @@ _RANGE_DASH = re.compile(r"\s[-–—]\s")
 
 # Words written dates carry between their parts: "15 de marzo de 2025", "12th of March",
 # "2025 m. kovo 12 d." (Lithuanian: year, day), "12 marca 2025 r." (Polish: year).
-_DATE_FILLERS = frozenset(["de", "del", "of", "the", "m", "d", "r"])
+# Words between a date's parts: "12 de marzo de 2025", "2025. gada 7. novembrī" (Latvian "year").
+_DATE_FILLERS = frozenset(
+    ["de", "del", "of", "the", "m", "d", "r", "gada", "р", "г", "року", "года"]
+)
 
 
 def _written(text: str) -> dt.date | None:

@@ -100,9 +100,12 @@ _OWNER_WORDS = frozenset(["inh", "inhaber", "inhaberin", "prop", "proprietor", "
 
 def _name_of_its_own(words: Sequence[Word]) -> bool:
     """Whether a line under a name names its owner, not the rest of it ("Inh. Georg Hölzl
-    e.K."). A company's legal name under its shop's name is joined to it: it is the name
-    that receipts are filed under ("TIMELESS KITCHENETTE SDN BHD" under its restaurant's)."""
-    return bool(words) and legal_key(words[0].text) in _OWNER_WORDS
+    e.K.", "Operated by Greenfield Fuels Ltd."). A company's legal name under its shop's
+    name is joined to it: it is the name that receipts are filed under ("TIMELESS
+    KITCHENETTE SDN BHD" under its restaurant's)."""
+    return bool(words) and (
+        legal_key(words[0].text) in _OWNER_WORDS or bool(_OPERATED_BY.match(_text(words)))
+    )
 
 
 def _text(words: Sequence[Word]) -> str:
@@ -180,10 +183,19 @@ _CODE = re.compile(r"^(?=(?:\D*\d){4})[A-Za-z]{0,2}[\d\-/.]+$")
 _TRAILING_NUMBER = re.compile(r"^(?!\d{1,3}$)[\d\-/.:]+$")
 
 
+_OPERATED_BY = re.compile(r"(?i)^(?:owned\s+(?:&|and)\s+)?operated\s+by\s+")
+
+
 def _trimmed(words: list[Word]) -> list[Word]:
     """A name's words without a label, a code or a title printed before it on its line, or
     a number after it."""
     start, end = 0, len(words)
+    # The company behind a shop, after "Operated by" or "Owned & operated by".
+    operated = _OPERATED_BY.match(_text(words))
+    if operated:
+        start = len(operated.group(0).split())
+        if start >= end:
+            return words
     # A name after its label on one line ("Razón Social: Pampa Norte S.A.").
     for index, word in enumerate(words[:8]):
         if word.text.endswith(":"):

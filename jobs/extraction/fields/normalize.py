@@ -318,6 +318,8 @@ def parse_reference(text: str) -> Parsed:
         return invalid("invalid_reference", f"Not a reference: {text!r}.")
     if not any(c.isdigit() for c in value):
         return invalid("invalid_reference", f"A reference has digits: {text!r}.")
+    if re.fullmatch(r"[vV]\d+(?:\.\d+)+", value):
+        return invalid("invalid_reference", f"A version, not a reference: {text!r}.")
     if _MONEY_LIKE.fullmatch(value) or parse_date(value).ok:
         return invalid("invalid_reference", f"An amount or a date, not a reference: {text!r}.")
     digits = sum(c.isdigit() for c in value)

@@ -82,9 +82,15 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     # India's GST number: the state's two digits, the ten characters of the PAN, an entity
     # number and a "Z".
     "IN": (re.compile(r"\b\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]\b"),),
-    "MX": (re.compile(r"\bRFC\b\s*:?\s*[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),),
+    "MX": (
+        re.compile(r"\bRFC\b\s*:?\s*[A-Z0&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b"),
+        # The legal form only Mexico writes, "S.A. de C.V.", and its capital's short name.
+        re.compile(r"\bS\.?\s?A\.?\s+de\s+C\.?\s?V\b|\bCDMX\b"),
+    ),
     "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),
     "KE": (re.compile(r"(?i)\bKRA\s+PIN\b"),),
+    # Pakistan's national tax number and sales-tax registration number.
+    "PK": (re.compile(r"\bNTN\b\s*:?\s*\d{7}-?\d\b|\bSTRN\b"),),
     "NO": (
         re.compile(
             r"(?i)\borg\.?\s*nr\.?:?\s*\d{3}\s?\d{3}\s?\d{3}\s*MVA\b|\bforetaksregisteret\b"

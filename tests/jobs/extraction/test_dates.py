@@ -184,3 +184,16 @@ def test_a_date_with_a_two_digit_year_glued_to_its_time_by_a_dash_is_found():
     assert embedded_date("11.02.26-19:22") == dt.date(2026, 2, 11)
     assert embedded_date("11-02-26-19:22") == dt.date(2026, 2, 11)
     assert embedded_date("06/04/1711:43am") == dt.date(2017, 4, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025. gada 7. novembrī", dt.date(2025, 11, 7)),
+        ("14 березня 2025 р.", dt.date(2025, 3, 14)),
+        ("7 май 2025 г.", dt.date(2025, 5, 7)),
+        ("3 септември 2025", dt.date(2025, 9, 3)),
+    ],
+)
+def test_latvian_and_cyrillic_written_dates_are_read(text, expected):
+    assert parse_date_text(text) == expected

@@ -509,3 +509,23 @@ def test_a_dollar_sign_on_an_argentine_invoice_is_the_peso():
     text = "CUIT: 30-71542389-6\nImporte Total: $ 21.075.215,27"
     evidence = currency_evidence([("$", 1.0), ("21.075.215,27", 1.0)], text, [])
     assert max(evidence, key=evidence.get) == "ARS"
+
+
+def test_rupees_on_a_pakistani_page_are_pakistani():
+    text = "NTN: 3456789-2\nSales Tax @ 18%: Rs. 4,83,237.00"
+    evidence = currency_evidence([("Rs.", 1.0), ("4,83,237.00", 1.0)], text, [])
+    assert max(evidence, key=evidence.get) == "PKR"
+    evidence = currency_evidence([("Rs.", 1.0), ("4,83,237.00", 1.0)], "Total Rs. 4,83,237.00", [])
+    assert max(evidence, key=evidence.get) == "INR"
+
+
+def test_the_company_operating_a_shop_is_a_name_of_its_own_without_operated_by():
+    locator = _locator(
+        row(0.03, (0.3, "GREENFIELD")),
+        row(0.05, (0.3, "Service Station & Deli")),
+        row(0.07, (0.3, "Operated by Greenfield Fuels Ltd.")),
+        row(0.09, (0.3, "Main Street, Kilcullen")),
+    )
+    values = {str(s.value) for s in scored_names(locator, receipt=True)}
+    assert "Greenfield Fuels Ltd." in values
+    assert not any("Operated" in v for v in values)

@@ -121,3 +121,18 @@ def test_a_buyers_name_after_a_bare_name_label_and_a_net_before_gst():
     assert fields["customer_name"].value == "Najd Facilities Management Company"
     assert fields["net_amount"].value == "2538.40"
     assert fields["tax_amount"].value == "228.46"
+
+
+def test_a_version_is_no_invoice_number_and_sales_tax_words_label_net_and_tax():
+    fields = _invoice(
+        row(0.04, (0.08, "Nile Delta Medical Supplies S.A.E."), (0.60, "TAX INVOICE")),
+        row(0.06, (0.50, "Document type: Invoice (I) · v1.0")),
+        row(0.10, (0.08, "Invoice No."), (0.30, "Issue Date")),
+        row(0.12, (0.08, "NDP-25-004417"), (0.30, "2025-02-12")),
+        row(0.40, (0.40, "Value Excluding Sales Tax: Rs. 26,84,650.00")),
+        row(0.42, (0.40, "Sales Tax @ 18%: Rs. 4,83,237.00")),
+        row(0.44, (0.40, "Total Amount Payable: Rs. 31,67,887.00")),
+    )
+    assert fields["invoice_number"].value == "NDP-25-004417"
+    assert fields["net_amount"].value == "2684650.00"
+    assert fields["tax_amount"].value == "483237.00"

@@ -148,3 +148,8 @@ def test_a_country_domain_of_a_web_or_mail_address_names_its_country_a_bare_one_
     assert address_countries("ventas@pampanorte.com.ar") == ["AR"]
     assert address_countries("www.harbourside.co.uk") == ["GB"]
     assert address_countries("www.example.co, hello@example.de") == []
+
+
+def test_pakistans_tax_numbers_and_mexicos_legal_form_name_their_countries():
+    assert address_countries("Indus Textile Mills (Pvt.) Ltd. NTN: 3456789-2") == ["PK"]
+    assert address_countries("Operadora de Alimentos El Güero, S.A. de C.V.") == ["MX"]
