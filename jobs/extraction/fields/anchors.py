@@ -45,7 +45,8 @@ INVOICE: Lexicon = {
         "|broj racuna|racun st|stevilka racuna|fatura numarasi|fatura numarası"
         "|rekina nr|rekins nr|rekina numurs|faktura c|cislo faktury|reikningur nr"
         "|reikningsnumer|numero da nota|numero da nota fiscal|nota fiscal no|nf-e no"
-        "|αριθμος τιμολογιου|αρ. τιμολογιου|αριθμος παραστατικου|αρ. παραστατικου",
+        "|αριθμος τιμολογιου|αρ. τιμολογιου|αριθμος παραστατικου|αρ. παραστατικου"
+        "|so hoa don|so (no.)",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
@@ -200,7 +201,8 @@ INVOICE: Lexicon = {
         "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
         "|tomador do servico|buyer|buyer name|buyer details|purchaser|sanemejs|maksatajs"
         "|sanemejs / maksatajs",
-        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης",
+        "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης"
+        "|deliver to|delivery address|livrer a|lieferadresse|lieferanschrift|leveringsadres",
     ),
     "issuer": _weighted(
         "sold by|seller|vendor|supplier|service provider|account holder|beneficiary"
@@ -257,6 +259,9 @@ OTHER: Lexicon = {
         "|ursprungsrechnung|bezug rechnung|zu rechnung|zur rechnung|zu rechnung nr"
         "|bezuglich rechnung|betreffend rechnung|related invoice|relating to invoice"
         "|en reference a la facture|factura original|factura rectificada"
+        "|original invoice|original invoice no|original invoice number|original invoice date"
+        # A Vietnamese invoice's form and serial symbols, printed beside its number.
+        "|ky hieu|ky hieu (serial)|mau so|serial"
         "|fattura di riferimento|fattura originale|oorspronkelijke factuur|fatura original"
         "|abrechnungszeitraum|leistungszeitraum|vertragsdatum"
         "|vertrags-datum|auftragsdatum|auftrag-datum|lieferscheindatum|lieferschein-datum"

@@ -228,6 +228,9 @@ _CASED_WORD_SIGNS: dict[str, str] = {
     "LEI": "RON",
     "Kč": "CZK",
     "zł": "PLN",
+    "đ": "VND",
+    "đồng": "VND",
+    "VNĐ": "VND",
 }
 # Signs of one letter, counted only glued to an amount with its cents ("R45.00", South
 # Africa's rand): alone, "R" is a till's tax code.
@@ -324,6 +327,7 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
     "CO": "COP",
     "NG": "NGN",
     "PK": "PKR",
+    "MA": "MAD",
 }
 _BRACKETS = re.compile(r"[()\[\]]")
 _CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}

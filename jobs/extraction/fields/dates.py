@@ -413,6 +413,7 @@ def _written(text: str) -> dt.date | None:
     return _make(_year(year_text), month, int(day_text))
 
 
+_VIETNAMESE = re.compile(r"(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _ISO_TIMESTAMP = re.compile(
     r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
 )
@@ -430,6 +431,11 @@ def parse_date_text(text: str, *, dayfirst: bool = True) -> dt.date:
     stamp = _ISO_TIMESTAMP.fullmatch(cleaned)
     if stamp:
         cleaned = stamp.group(1)
+    # Vietnamese: "Ngày 05 tháng 08 năm 2025" (day 5, month 8, year 2025).
+    spelled = _VIETNAMESE.fullmatch(fold(cleaned))
+    if spelled:
+        day, month, year = (int(g) for g in spelled.groups())
+        return _make(year, month, day)
     # Hungarian, Croatian, Serbian and Slovak dates end in a dot: "2025.03.10.", "21.03.2025.".
     for form in (cleaned, cleaned[:-1]) if cleaned.endswith(".") else (cleaned,):
         numeric = _numeric(form, dayfirst=dayfirst)

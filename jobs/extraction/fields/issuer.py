@@ -554,6 +554,9 @@ def extract_issuer(
         # An address without a company's name in it is nobody's name either.
         and not (s.features["address"] and _street_only(s.candidate.words))
     ]
+    # A name over its accounts-payable department is the buyer's, in the address window.
+    payable = [s for s in scored if not _over_payables(locator, s.candidate)]
+    scored = payable or scored
     if customer:
         # The buyer named under its label is not the seller, whatever its header looks like,
         # nor is its name joined to the line above or under it.
@@ -571,6 +574,29 @@ def extract_issuer(
     if result.found and not has_legal_form(str(result.value)):
         _complete_with_legal_name(locator, result)
     return result
+
+
+# The department that receives a supplier's invoices, printed under the buyer's name in the
+# address window: "Service comptabilité fournisseurs", "Accounts Payable", "Kreditorenbuchhaltung".
+_PAYABLES = re.compile(
+    r"(?i)\b(?:accounts?\s+payable|comptabilit[eé]\s+fournisseurs|service\s+comptabilit[eé]"
+    r"|kreditorenbuchhaltung|kreditoren|rechnungseingang|crediteurenadministratie"
+    r"|crediteuren|contabilit[aà]\s+fornitori|cuentas\s+por\s+pagar|contas\s+a\s+pagar"
+    r"|leverant[oö]rsreskontra|purchase\s+ledger)\b"
+)
+
+
+def _over_payables(locator: Locator, candidate: Candidate) -> bool:
+    """Whether a name is printed over (or joined to) its accounts-payable department's line."""
+    if _PAYABLES.search(_text(candidate.words)):
+        return True
+    rows = locator.rows.get(candidate.page, [])
+    last = candidate.words[-1] if candidate.words else None
+    for index, row in enumerate(rows[:-1]):
+        if last is not None and any(w is last for w in row.words):
+            below = [s for s in _segments(rows[index + 1]) if _overlaps(s, candidate.words)]
+            return any(_PAYABLES.search(_text(s)) for s in below)
+    return False
 
 
 def _keep_the_legal_name(best: Scored, result: ExtractedField) -> None:

@@ -67,7 +67,8 @@ LEGAL_FORMS: frozenset[str] = frozenset(
 # Turísticas Llafranc, S.L.", "Papelaria Central, Lda."); "SL" counts only written as a form,
 # capitalised or dotted.
 _MORE_NAME_FORMS: frozenset[str] = frozenset(
-    ["sl", "slu", "lda", "ltda", "kgaa", "oyj", "bvba", "sprl"]
+    # "rl" ends Luxembourg's "S.à r.l." after its "S.à".
+    ["sl", "slu", "lda", "ltda", "kgaa", "oyj", "bvba", "sprl", "rl"]
 )
 
 

@@ -89,6 +89,8 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
     "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),
     "KE": (re.compile(r"(?i)\bKRA\s+PIN\b"),),
+    # Morocco's common company identifier (ICE), fifteen digits.
+    "MA": (re.compile(r"\bICE\b\s*:?\s*\d{15}\b"),),
     # Pakistan's national tax number and sales-tax registration number.
     "PK": (re.compile(r"\bNTN\b\s*:?\s*\d{7}-?\d\b|\bSTRN\b"),),
     "NO": (

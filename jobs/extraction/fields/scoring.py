@@ -273,6 +273,15 @@ def scored_candidates(
         # date") is that field's, unless this field's own label points at it as well.
         kept = [item for item in scored if not _labelled_for_another(item.features)]
         scored = kept or scored
+    if family == "reference":
+        # A number under another number's heading ("Original Invoice  INV-10982" on a credit
+        # note) is that one's, wherever else the text repeats it ("adjustment on invoice
+        # INV-10982"), unless this field's own label stands right at one of its occurrences.
+        others = {_squash(item.value) for item in scored if _headed_by_another(item.features)} - {
+            _squash(item.value) for item in scored if _own_label(item.features, at_least=0.9)
+        }
+        kept = [item for item in scored if _squash(item.value) not in others]
+        scored = kept or scored
     merged = by_value(scored, prefer_last=model == "total")
     if kind == "invoice":
         for item in merged:
@@ -286,12 +295,16 @@ def _labelled_for_another(features: dict[str, float]) -> bool:
     return features.get("other_right", 0.0) >= 0.9 and not _own_label(features)
 
 
-def _own_label(features: dict[str, float]) -> bool:
+def _own_label(features: dict[str, float], *, at_least: float = 0.5) -> bool:
     return (
-        features.get("label_right", 0.0) >= 0.5
-        or features.get("label_below", 0.0) >= 0.5
-        or features.get("locator", 0.0) >= 0.5
+        features.get("label_right", 0.0) >= at_least
+        or features.get("label_below", 0.0) >= at_least
+        or features.get("locator", 0.0) >= at_least
     )
+
+
+def _headed_by_another(features: dict[str, float]) -> bool:
+    return max(features.get("other_right", 0.0), features.get("other_below", 0.0)) >= 0.8
 
 
 def by_value(scored: Sequence[Scored], *, prefer_last: bool = False) -> list[Scored]:

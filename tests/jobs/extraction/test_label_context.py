@@ -136,3 +136,47 @@ def test_a_version_is_no_invoice_number_and_sales_tax_words_label_net_and_tax():
     assert fields["invoice_number"].value == "NDP-25-004417"
     assert fields["net_amount"].value == "2684650.00"
     assert fields["tax_amount"].value == "483237.00"
+
+
+def test_the_addressee_over_its_accounts_payable_line_is_not_the_seller():
+    fields = _invoice(
+        row(0.03, (0.08, "MOSELLE")),
+        row(0.05, (0.08, "c o n s u l t i n g")),
+        row(0.12, (0.57, "Ardennes Logistique S.A.")),
+        row(0.14, (0.57, "Service comptabilité fournisseurs")),
+        row(0.16, (0.57, "Zone Industrielle Bombicht")),
+        row(0.18, (0.57, "L-6947 Niederanven")),
+        row(0.25, (0.08, "FACTURE / RECHNUNG")),
+        row(0.27, (0.08, "Facture n° / Rechnungsnr."), (0.40, "F-2025-00871")),
+        row(0.60, (0.50, "Total TTC"), (0.80, "12 345,60 EUR")),
+        row(0.92, (0.08, "Moselle Consulting S.à r.l."), (0.40, "RCS Luxembourg B 214587")),
+        row(0.94, (0.08, "12, rue de la Gare"), (0.40, "N° TVA LU28934512")),
+    )
+    assert fields["issuer"].value == "Moselle Consulting S.à r.l."
+
+
+def test_a_credit_notes_number_is_its_own_not_the_original_invoices_it_names_again():
+    fields = _invoice(
+        row(0.03, (0.08, "Credit Note"), (0.30, "Date"), (0.60, "Pennine Office Interiors Ltd")),
+        row(0.05, (0.08, "CREDIT NOTE"), (0.30, "3 September 2025")),
+        row(0.07, (0.30, "Credit Note Number")),
+        row(0.09, (0.30, "CN-00417")),
+        row(0.11, (0.30, "Original Invoice")),
+        row(0.13, (0.08, "Northgate Dental Care Ltd"), (0.30, "INV-10982")),
+        row(0.20, (0.08, "Reason: price adjustment on invoice INV-10982.")),
+        row(0.60, (0.50, "Total credit"), (0.80, "1,131.36")),
+    )
+    assert fields["invoice_number"].value == "CN-00417"
+
+
+def test_a_vietnamese_invoices_date_number_and_dong():
+    fields = _invoice(
+        row(0.03, (0.08, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG"), (0.60, "Ký hiệu (Serial):")),
+        row(0.05, (0.08, "(VAT INVOICE)"), (0.60, "1C25TSG")),
+        row(0.07, (0.60, "Số (No.):")),
+        row(0.09, (0.08, "Ngày 05 tháng 08 năm 2025"), (0.60, "00000318")),
+        row(0.60, (0.30, "Tổng tiền thanh toán (Total payment):"), (0.75, "18.125.250 đ")),
+    )
+    assert fields["invoice_number"].value == "00000318"
+    assert fields["invoice_date"].value == "2025-08-05"
+    assert fields["currency"].value == "VND"

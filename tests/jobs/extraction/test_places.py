@@ -153,3 +153,7 @@ def test_a_country_domain_of_a_web_or_mail_address_names_its_country_a_bare_one_
 def test_pakistans_tax_numbers_and_mexicos_legal_form_name_their_countries():
     assert address_countries("Indus Textile Mills (Pvt.) Ltd. NTN: 3456789-2") == ["PK"]
     assert address_countries("Operadora de Alimentos El Güero, S.A. de C.V.") == ["MX"]
+
+
+def test_moroccos_company_identifier_names_morocco():
+    assert address_countries("ICE 001523478000062 - RC Casablanca 312457") == ["MA"]
