@@ -20,9 +20,14 @@ from jobs.extraction.fields.invoice import (
 )
 from jobs.extraction.fields.learned import apply_learned
 from jobs.extraction.fields.locate import Locator
-from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue
+from jobs.extraction.fields.model import ExtractedField, FieldsResult, FieldValue, iter_fields
 from jobs.extraction.fields.receipt import extract_receipt, unsign_total
-from jobs.extraction.fields.validation import required_errors, totals_errors, validate_value
+from jobs.extraction.fields.validation import (
+    required_errors,
+    totals_errors,
+    unreadable_errors,
+    validate_value,
+)
 from jobs.extraction.types import Page
 
 KINDS: tuple[str, ...] = ("text", "invoice", "receipt", "custom", "form")
@@ -139,6 +144,7 @@ def extract_fields(
     """
     document_errors: list[dict] = []
     used: dict[str, Any] | None = None
+    einvoice = None
     if kind == "text":
         fields = extract_text(pages)
     elif kind == "invoice":
@@ -201,4 +207,21 @@ def extract_fields(
         fields = dict(extract_form(pdf_path))
     else:
         raise ValueError(f"Unknown extraction kind {kind!r}; expected one of {', '.join(KINDS)}.")
+    if kind in ("invoice", "receipt", "custom") and not einvoice:
+        unreadable = unreadable_errors(pages)
+        document_errors.extend(unreadable)
+        _doubt_unreadable(fields, {e["page"] for e in unreadable})
     return FieldsResult(fields=fields, validation_errors=document_errors, learned=used)
+
+
+# The most a value read off a page the OCR could not read may claim.
+UNREADABLE_CONFIDENCE = 0.5
+
+
+def _doubt_unreadable(fields: dict[str, FieldValue], pages: set[int]) -> None:
+    """A value found on an unreadable page is a guess among the digits OCR made of it."""
+    if not pages:
+        return
+    for _, field in iter_fields(fields):
+        if field.page in pages and field.confidence > UNREADABLE_CONFIDENCE:
+            field.confidence = UNREADABLE_CONFIDENCE

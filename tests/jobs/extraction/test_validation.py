@@ -97,3 +97,30 @@ def test_a_required_field_below_the_threshold_sends_the_document_to_review():
     fields = {"total": _f("1.00", 0.7), "due_date": _f("2024-01-01", 0.99)}
     needs, _ = review_policy(fields, required=["total"], threshold=0.8)
     assert needs
+
+
+def test_an_ocr_page_read_without_its_letters_is_unreadable_and_its_values_are_guesses():
+    from jobs.extraction.fields.api import extract_fields
+    from tests.jobs.extraction.helpers import page, row
+
+    garbled = page(
+        row(0.05, (0.1, "« » 41234567 . , ,")),
+        row(0.10, (0.1, "- -0000412 14 2025 p.")),
+        row(0.12, (0.1, ": « » 79040, . , . , . 174, . +380 32 245 1870")),
+        row(0.15, (0.1, "10.03.2025 : « » 305299")),
+        row(0.60, (0.1, ". 55 069,00 11 013,80 66 082,80")),
+        source="ocr",
+    )
+    result = extract_fields("invoice", [garbled])
+    assert [e["code"] for e in result.validation_errors] == ["unreadable_text"]
+    assert all(
+        f.confidence <= 0.5 for f in result.fields.values() if hasattr(f, "confidence") and f.found
+    )
+    readable = page(
+        row(0.05, (0.1, "ACME Trading Ltd")),
+        row(0.10, (0.1, "Invoice No. 4711 Date 10.03.2025")),
+        row(0.60, (0.1, "Total 66,082.80 EUR")),
+        source="ocr",
+    )
+    codes = [e["code"] for e in extract_fields("invoice", [readable]).validation_errors]
+    assert "unreadable_text" not in codes
