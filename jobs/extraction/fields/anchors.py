@@ -46,13 +46,15 @@ INVOICE: Lexicon = {
         "|rekina nr|rekins nr|rekina numurs|faktura c|cislo faktury|reikningur nr"
         "|reikningsnumer|numero da nota|numero da nota fiscal|nota fiscal no|nf-e no"
         "|αριθμος τιμολογιου|αρ. τιμολογιου|αριθμος παραστατικου|αρ. παραστατικου"
-        "|so hoa don|so (no.)",
+        "|so hoa don|so (no.)|номер на фактура|фактура no|номер на документ|рахунок-фактура no"
+        "|рахунок no|номер рахунку|счет-фактура no|счет no|номер счета|broj fakture|faktura br"
+        "|racun br.",
         "document number|document no|belegnummer|beleg no|beleg-nr|belegnr|rechnung|facture"
         "|factuur|fattura|rechnungskorrektur|korrekturrechnung|gutschrift|gutschriftsnummer"
         "|avoir|credit note|credit note no|nota di credito|factura|fatura|nota de credito"
         "|factura rectificativa|numero de documento|faktura|kreditnota|faktura korygujaca"
         "|dobropis|lasku|arve|szamla|racun|saskaita faktura|saskaita|rekins|reikningur"
-        "|nota fiscal|folio|αριθμος|τιμολογιο",
+        "|nota fiscal|folio|αριθμος|τιμολογιο|номер|фактура|рахунок|рахунок-фактура",
         "invoice",
     ),
     "invoice_date": _weighted(
@@ -68,9 +70,11 @@ INVOICE: Lexicon = {
         "|data emiterii|datum racuna|datum izdavanja|datum izdaje|fatura tarihi"
         "|duzenleme tarihi|düzenleme tarihi|rekina datums|izrakstisanas datums"
         "|datum vyhotovenia|datum vystavenia|dagsetning reiknings|data de emissao da nota"
-        "|ημερομηνια τιμολογιου|ημερομηνια εκδοσης|ημ/νια εκδοσης",
+        "|ημερομηνια τιμολογιου|ημερομηνια εκδοσης|ημ/νια εκδοσης|дата на издаване"
+        "|дата на фактура|дата складання|дата виписки|дата выставления|datum izdavanja racuna"
+        "|datum racuna",
         "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato",
-        "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm|ημερομηνια|ημ/νια",
+        "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm|ημερομηνια|ημ/νια|дата",
     ),
     "due_date": _weighted(
         "due date|payment due|payment due date|date due|due on|pay by|faellig am|fallig am"
@@ -87,7 +91,8 @@ INVOICE: Lexicon = {
         "|samaksas termins|datum splatnosti faktury|gjalddagi|eindagi|vencimento"
         "|fecha de vto|fecha vto|fecha de vto para el pago|vto para el pago"
         "|ληξη πληρωμης|ημερομηνια ληξης|προθεσμια πληρωμης|termen de plata|termen plata"
-        "|data scadenta"
+        "|data scadenta|срок за плащане|падеж|дата на падеж|сплатити до|оплатить до"
+        "|дійсний до сплати до|срок оплаты|valuta placanja|rok za placanje"
         # "At the latest" before a due date in the payment terms' sentence.
         "|au plus tard le|no later than|spatestens am|spatestens bis|uiterlijk op"
         "|a mas tardar el|entro il",
@@ -119,10 +124,12 @@ INVOICE: Lexicon = {
         "|odenecek tutar|ödenecek tutar|genel toplam|vergiler dahil toplam tutar"
         "|kopa apmaksai|summa apmaksai|kopeja summa|suma na uhradu|celkom na uhradu"
         "|celkova suma|samtals til greidslu|til greidslu|valor total da nota|valor a pagar"
-        "|πληρωτεο|πληρωτεο ποσο|συνολικη αξια|γενικο συνολο|συνολο πληρωτεο",
+        "|πληρωτεο|πληρωτεο ποσο|συνολικη αξια|γενικο συνολο|συνολο πληρωτεο|сума за плащане"
+        "|обща сума|всичко за плащане|всього до сплати|разом до сплати|итого к оплате"
+        "|всего к оплате|всього з пдв|ukupno za uplatu|iznos za uplatu|za uplatu",
         "totaal|totale|brutto|gesamt brutto|summe brutto|totalt|i alt|razem|celkem|summa"
         "|wartosc brutto|wartość brutto|jumlah|yhteensa|kokku|is viso|osszesen|ukupno|skupaj"
-        "|toplam tutar|toplam|kopa|celkom|samtals|συνολο",
+        "|toplam tutar|toplam|kopa|celkom|samtals|συνολο|общо|всього|разом|итого|всего",
         "total|summe|gesamt",
     ),
     "net_amount": _weighted(
@@ -150,7 +157,8 @@ INVOICE: Lexicon = {
         "|osnovica|skupaj brez ddv|brez ddv|osnova za ddv|ara toplam|kdv haric|matrah"
         "|summa bez pvn|kopa bez pvn|zaklad dane|suma bez dph|samtals an vsk|an vsk"
         "|συνολο καθαρης αξιας|καθαρη αξια|καθαρο ποσο|valor dos servicos|valor dos produtos"
-        "|base de calculo",
+        "|base de calculo|данъчна основа|сума без пдв|разом без пдв|итого без ндс|сумма без ндс"
+        "|ukupno bez pdv-a",
         "subtotal|sub total|sub-total|zwischensumme|netto|sous-total|sous total|subtotaal"
         "|subtotale",
     ),
@@ -164,7 +172,8 @@ INVOICE: Lexicon = {
         "|znesek ddv|kdv tutari|kdv tutarı|pvn summa|suma dph|vsk upphaed"
         "|dph celkem|celkem dph|suma ptu|ptu suma|razem vat|vat total|mwst total|total mwst"
         "|moms totalt|totalt moms|mva totalt|συνολο φπα|ποσο φπα|total sst|sst amount"
-        "|service tax amount|total service tax|valor do iss|valor do icms|valor do imposto",
+        "|service tax amount|total service tax|valor do iss|valor do icms|valor do imposto"
+        "|сума ддс|ддс|сума пдв|пдв|сумма ндс|ндс|iznos pdv-a|pdv iznos",
         "vat|mwst|tva|iva|gst|igst|cgst|sgst|moms|mva|dph|alv|afa|pdv|ddv|kdv|pvn|vsk|φπα"
         "|service tax|sst",
         "tax|ust|btw",
@@ -183,7 +192,7 @@ INVOICE: Lexicon = {
         "|km reg nr|pvm kodas|pvm moketojo kodas|adoszam|kozossegi adoszam|cui|cod fiscal"
         "|cod unic de inregistrare|oib|id za ddv|ddv id|id st za ddv|davcna stevilka"
         "|vergi no|vergi numarasi|vergi numarası|vkn|pvn reg. nr|pvn reg nr|pvn registracijas nr"
-        "|ic dph|vsk nr|vsk-nr|cnpj|rfc|trn|kra pin|αφμ|α.φ.μ",
+        "|ic dph|vsk nr|vsk-nr|cnpj|rfc|trn|kra pin|αφμ|α.φ.μ|ин по ддс|еик|ипн|инн|pib",
         "tax id|vat/tin",
         "btw|vat",
     ),
@@ -200,7 +209,7 @@ INVOICE: Lexicon = {
         # The payer and the payee of a Swiss QR bill's payment part.
         "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
         "|tomador do servico|buyer|buyer name|buyer details|purchaser|sanemejs|maksatajs"
-        "|sanemejs / maksatajs",
+        "|sanemejs / maksatajs|получател|купувач|покупець|покупатель|замовник|платник",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης"
         "|deliver to|delivery address|livrer a|lieferadresse|lieferanschrift|leveringsadres",
     ),
@@ -212,7 +221,7 @@ INVOICE: Lexicon = {
         "|leverantor|sælger|leverandør|selger|sprzedawca|dostawca|dodavatel|prodavajici"
         "|myyja|laskuttaja|muuja|tarnija|pardavejas|tiekejas|elado|szallito|furnizor"
         "|prodavatelj|dobavitelj|izdavatelj|satici|satıcı|στοιχεια εκδοτη|εκδοτης|πωλητης"
-        "|piegadatajs|pardevejs"
+        "|piegadatajs|pardevejs|доставчик|постачальник|поставщик|продавец|продавець|prodavac"
         "|zahlbar an|payable a|pagabile a|payable to|make checks payable to"
         "|make cheques payable to|cheques payable to|checks payable to",
     ),

@@ -59,6 +59,9 @@ ISO_CODES: frozenset[str] = frozenset(
         "KES",
         "MAD",
         "ISK",
+        "RSD",
+        "MKD",
+        "BAM",
     ]
 )
 
@@ -85,6 +88,7 @@ SYMBOLS: dict[str, str] = {
     "₪": "ILS",
     "₫": "VND",
     "฿": "THB",
+    "₴": "UAH",
     "zł": "PLN",
     "Kč": "CZK",
     "Rp": "IDR",
@@ -189,6 +193,7 @@ _STRONG_SIGNS: dict[str, str] = {
     "₪": "ILS",
     "₫": "VND",
     "฿": "THB",
+    "₴": "UAH",
 }
 _WEAK_SIGNS: dict[str, str] = {"$": "USD", "¥": "JPY"}
 
@@ -229,6 +234,14 @@ _CASED_WORD_SIGNS: dict[str, str] = {
     "Kč": "CZK",
     "zł": "PLN",
     "đ": "VND",
+    # Serbia's dinar, Bulgaria's lev and Ukraine's hryvnia as their amounts end.
+    "din.": "RSD",
+    "din": "RSD",
+    "дин.": "RSD",
+    "лв.": "BGN",
+    "лв": "BGN",
+    "грн": "UAH",
+    "грн.": "UAH",
     "đồng": "VND",
     "VNĐ": "VND",
 }
@@ -328,6 +341,9 @@ _NAMED_COUNTRY_CURRENCY: dict[str, str] = {
     "NG": "NGN",
     "PK": "PKR",
     "MA": "MAD",
+    "RS": "RSD",
+    "BG": "BGN",
+    "UA": "UAH",
 }
 _BRACKETS = re.compile(r"[()\[\]]")
 _CROWNS: dict[str, str] = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK"}

@@ -120,6 +120,13 @@ TITLE_WORDS = frozenset(
         "kvitto",
         "uctenka",
         "doklad",
+        "τιμολογιο",
+        "фактура",
+        "рахунок",
+        "рахунок-фактура",
+        "счет",
+        "счет-фактура",
+        "racun-otpremnica",
     ]
 )
 ADDRESS_WORDS = frozenset(

@@ -89,6 +89,9 @@ COUNTRY_MARKS: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
     "AE": (re.compile(r"\bTRN\b\s*:?\s*1\d{14}\b"),),
     "KE": (re.compile(r"(?i)\bKRA\s+PIN\b"),),
+    # Serbia's tax number (PIB) and Ukraine's company register code (ЄДРПОУ).
+    "RS": (re.compile(r"\bPIB\b\s*:?\s*\d{9}\b"),),
+    "UA": (re.compile(r"(?i)ЄДРПОУ"),),
     # Morocco's common company identifier (ICE), fifteen digits.
     "MA": (re.compile(r"\bICE\b\s*:?\s*\d{15}\b"),),
     # Pakistan's national tax number and sales-tax registration number.

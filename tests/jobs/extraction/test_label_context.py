@@ -180,3 +180,33 @@ def test_a_vietnamese_invoices_date_number_and_dong():
     assert fields["invoice_number"].value == "00000318"
     assert fields["invoice_date"].value == "2025-08-05"
     assert fields["currency"].value == "VND"
+
+
+def test_a_bulgarian_invoices_cyrillic_labels_and_its_lev():
+    fields = _invoice(
+        row(0.03, (0.08, "Тракия Софт ЕООД"), (0.60, "ФАКТУРА")),
+        row(0.06, (0.50, "Номер"), (0.70, "Дата на издаване")),
+        row(0.08, (0.50, "0000001587"), (0.70, "17.09.2025")),
+        row(0.10, (0.08, "ИН по ДДС: BG131477520")),
+        row(0.12, (0.08, "Срок за плащане: 17.10.2025")),
+        row(0.50, (0.50, "Данъчна основа"), (0.80, "6 604,70 лв.")),
+        row(0.52, (0.50, "ДДС 20%"), (0.80, "1 320,94 лв.")),
+        row(0.54, (0.50, "Сума за плащане"), (0.80, "7 925,64 лв.")),
+    )
+    assert fields["invoice_number"].value == "0000001587"
+    assert fields["invoice_date"].value == "2025-09-17"
+    assert fields["due_date"].value == "2025-10-17"
+    assert fields["total_amount"].value == "7925.64"
+    assert fields["net_amount"].value == "6604.70"
+    assert fields["currency"].value == "BGN"
+    assert fields["issuer"].value == "Тракия Софт ЕООД"
+
+
+def test_a_serbian_total_in_dinars_is_rsd():
+    fields = _invoice(
+        row(0.03, (0.08, "Šumadija Metal d.o.o."), (0.60, "RAČUN br. 347/2025")),
+        row(0.05, (0.08, "PIB: 104567891")),
+        row(0.50, (0.50, "Ukupno za uplatu"), (0.80, "152.340,00 din.")),
+    )
+    assert fields["total_amount"].value == "152340.00"
+    assert fields["currency"].value == "RSD"
