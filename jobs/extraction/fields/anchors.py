@@ -1,6 +1,7 @@
 """Label lexicon: how invoices in English, German, French, Dutch, Italian, Spanish,
 Portuguese, Swedish, Danish, Norwegian, Polish, Czech, Finnish, Estonian, Lithuanian,
-Hungarian, Romanian, Croatian, Slovenian, Turkish, Latvian, Slovak, Icelandic and Greek name
+Hungarian, Romanian, Croatian, Slovenian, Turkish, Latvian, Slovak, Icelandic, Greek,
+Bulgarian, Ukrainian, Russian and Serbian (and a Vietnamese invoice's bilingual labels) name
 their fields.
 
 Each field maps to ``(phrase, weight)`` pairs. The weight (0..1) says how specific a label is:
