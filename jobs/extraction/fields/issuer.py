@@ -144,7 +144,25 @@ def has_legal_form(text: str) -> bool:
         if len(key) <= 2 and part.islower() and "." not in part:
             continue
         return True
-    return False
+    return _leading_form(parts)
+
+
+# Legal forms written before the name: Latvia's "SIA", Lithuania's "UAB", the Ukrainian and
+# Russian "ТОВ", "ООО", "АТ", "ПАТ", "АО", Vietnam's "Công ty TNHH" / "Công ty cổ phần".
+_LEADING_FORMS = frozenset(
+    ["sia", "uab", "тов", "ооо", "ат", "пат", "прат", "ао", "пао", "зао", "оао", "cong"]
+)
+
+
+def _leading_form(parts: list[str]) -> bool:
+    """Whether a name opens with a legal form written before it, in capitals, and goes on
+    with a name ("SIA “Daugavas Loģistika”", "ТОВ «Поділля Агро Інвест»")."""
+    if len(parts) < 2 or not parts[0].isupper():
+        return False
+    key = legal_key(parts[0])
+    if key == "cong":
+        return fold(parts[1]) == "ty" and len(parts) > 2
+    return key in _LEADING_FORMS
 
 
 def _overlaps(a: Sequence[Word], b: Sequence[Word]) -> bool:

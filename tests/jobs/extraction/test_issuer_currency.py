@@ -529,3 +529,13 @@ def test_the_company_operating_a_shop_is_a_name_of_its_own_without_operated_by()
     values = {str(s.value) for s in scored_names(locator, receipt=True)}
     assert "Greenfield Fuels Ltd." in values
     assert not any("Operated" in v for v in values)
+
+
+def test_a_legal_form_written_before_the_name_is_a_legal_form():
+    from jobs.extraction.fields.issuer import has_legal_form
+
+    assert has_legal_form("SIA “Daugavas Loģistika”")
+    assert has_legal_form("ТОВ «Поділля Агро Інвест»")
+    assert has_legal_form("CÔNG TY TNHH THƯƠNG MẠI VÀ DỊCH VỤ SÀI GÒN XANH")
+    assert not has_legal_form("Sia Road")
+    assert not has_legal_form("UAB")
