@@ -74,7 +74,8 @@ INVOICE: Lexicon = {
         "|ημερομηνια τιμολογιου|ημερομηνια εκδοσης|ημ/νια εκδοσης|дата на издаване"
         "|дата на фактура|дата складання|дата виписки|дата выставления|datum izdavanja racuna"
         "|datum racuna",
-        "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato",
+        "issued on|belegdatum|date d'edition|fecha del documento|utstedelsesdato|udstedelsesdato"
+        "|bill date|date of bill",
         "date|datum|data|dated|fecha|dato|paivays|kuupaev|kelte|tarih|pvm|ημερομηνια|ημ/νια|дата",
     ),
     "due_date": _weighted(
@@ -95,7 +96,8 @@ INVOICE: Lexicon = {
         "|data scadenta|срок за плащане|падеж|дата на падеж|сплатити до|оплатить до"
         "|дійсний до сплати до|срок оплаты|valuta placanja|rok za placanje"
         # "At the latest" before a due date in the payment terms' sentence.
-        "|au plus tard le|no later than|spatestens am|spatestens bis|uiterlijk op"
+        "|au plus tard le|no later than|spatestens am|spatestens bis|uiterlijk op|amount due by"
+        "|please pay by"
         "|a mas tardar el|entro il",
         "",
         "due",
@@ -209,9 +211,10 @@ INVOICE: Lexicon = {
         "|exmo.(s) sr.(s)|exmo(s) sr(s)|exmo. sr.|exmos. srs.|exmo sr|exmos srs"
         # The payer and the payee of a Swiss QR bill's payment part.
         "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
-        "|tomador do servico|buyer|buyer name|buyer details|purchaser|sanemejs|maksatajs"
+        "|tomador do servico|buyer name|buyer details|sanemejs|maksatajs"
         "|sanemejs / maksatajs|получател|купувач|покупець|покупатель|замовник|платник",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης"
+        "|buyer|purchaser"
         "|deliver to|delivery address|livrer a|lieferadresse|lieferanschrift|leveringsadres",
     ),
     "issuer": _weighted(
@@ -270,6 +273,8 @@ OTHER: Lexicon = {
         "|bezuglich rechnung|betreffend rechnung|related invoice|relating to invoice"
         "|en reference a la facture|factura original|factura rectificada"
         "|original invoice|original invoice no|original invoice number|original invoice date"
+        # A utility's meter readings and the period it bills.
+        "|next meter read|next read date|meter read date|read dates|service period"
         # A Vietnamese invoice's form and serial symbols, printed beside its number.
         "|ky hieu|ky hieu (serial)|mau so|serial"
         "|fattura di riferimento|fattura originale|oorspronkelijke factuur|fatura original"

@@ -89,12 +89,19 @@ def customer_candidate(locator: Locator) -> Candidate | None:
             return candidate
     labels = sorted(locator.labels_for("customer_name"), key=lambda m: -m.keys["customer_name"])
     for label in labels:
-        if label.keys["customer_name"] < 1.0:
+        if label.keys["customer_name"] < 1.0 and not _alone_on_its_row(locator, label):
             continue  # "Customer", "Client": as often a number's label as a heading
         found = _name_under(locator, label)
         if found is not None:
             return found
     return None
+
+
+def _alone_on_its_row(locator: Locator, label: LabelMatch) -> bool:
+    """Whether a label heads a block: nothing else printed on its row ("Buyer" over the
+    buyer's lines), where "Customer No. 4711" or "Client 4711" label a number."""
+    row = locator.rows[label.page][label.row]
+    return len(row.words) == label.end - label.start
 
 
 def _cut_at_a_name_label(locator: Locator, candidate: Candidate) -> bool:

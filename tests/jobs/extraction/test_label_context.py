@@ -210,3 +210,28 @@ def test_a_serbian_total_in_dinars_is_rsd():
     )
     assert fields["total_amount"].value == "152340.00"
     assert fields["currency"].value == "RSD"
+
+
+def test_a_bills_amount_due_by_date_is_its_due_date_and_the_next_meter_read_no_date_of_it():
+    rows = [
+        row(0.03, (0.08, "Cascade Valley Power & Light LLC"), (0.55, "Bill Date March 18, 2025")),
+        row(0.05, (0.55, "Invoice No. 9003157721")),
+        row(0.07, (0.55, "Next Meter Read Apr 10, 2025")),
+        row(0.20, (0.55, "Amount due by April 8, 2025")),
+        row(0.40, (0.50, "Total Amount Due"), (0.80, "$225.36")),
+    ]
+    locator = Locator([page(*rows)], {**INVOICE, **OTHER})
+    assert "amount due by" in [m.phrase for m in locator.labels_for("due_date")]
+    assert "next meter read" in [m.phrase for m in locator.labels_for("_other")]
+    fields = _invoice(*rows)
+    assert fields["invoice_date"].value == "2025-03-18"
+    assert fields["due_date"].value == "2025-04-08"
+
+
+def test_a_buyer_word_beside_other_words_labels_no_buyer_but_a_buyer_heading_does():
+    fields = _invoice(
+        row(0.03, (0.08, "Seller Trade Name Ltd"), (0.60, "Invoice No. 4711")),
+        row(0.08, (0.60, "Buyer line 2")),
+        row(0.40, (0.50, "Total"), (0.80, "100.00 EUR")),
+    )
+    assert fields["customer_name"].confidence < 0.9
