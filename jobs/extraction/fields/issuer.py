@@ -362,8 +362,15 @@ def _named_again(above: Sequence[Row], words: Sequence[Word]) -> bool:
     Diesel (Pty) Ltd"), not the rest of a name that wraps."""
     text = _text(words)
     tokens = _tokens(text)
-    if not tokens or len(tokens[0]) < 3 or not has_legal_form(text):
+    if not tokens or len(tokens[0]) < 3:
         return False
+    if not has_legal_form(text):
+        # Without a legal form, only a line that starts with a whole name printed above it:
+        # "Golden Oven" over a tagline over "GOLDEN OVEN BAKERY ENTERPRISE".
+        return any(
+            len(named) >= 2 and tokens[: len(named)] == named and len(tokens) > len(named)
+            for named in (_tokens(_text(row.words)) for row in above)
+        )
     return any(tokens[0] in _tokens(_text(row.words)) for row in above)
 
 

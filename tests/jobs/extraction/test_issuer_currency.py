@@ -539,3 +539,14 @@ def test_a_legal_form_written_before_the_name_is_a_legal_form():
     assert has_legal_form("CÔNG TY TNHH THƯƠNG MẠI VÀ DỊCH VỤ SÀI GÒN XANH")
     assert not has_legal_form("Sia Road")
     assert not has_legal_form("UAB")
+
+
+def test_a_line_that_starts_with_the_whole_shop_name_above_is_its_company_not_joined():
+    locator = _locator(
+        row(0.03, (0.3, "Golden Oven")),
+        row(0.05, (0.3, "BAKERY & CAFE")),
+        row(0.07, (0.3, "GOLDEN OVEN BAKERY ENTERPRISE")),
+        row(0.09, (0.3, "88, Jalan Macalister,")),
+    )
+    joined = [str(s.value) for s in scored_names(locator, receipt=True) if s.features["joined"]]
+    assert "BAKERY & CAFE GOLDEN OVEN BAKERY ENTERPRISE" not in joined
