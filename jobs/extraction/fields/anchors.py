@@ -210,7 +210,7 @@ INVOICE: Lexicon = {
         # A Portuguese addressee's salutation: "Exmo.(s) Sr.(s)".
         "|exmo.(s) sr.(s)|exmo(s) sr(s)|exmo. sr.|exmos. srs.|exmo sr|exmos srs"
         # The payer and the payee of a Swiss QR bill's payment part.
-        "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos"
+        "|zahlbar durch|payable par|pagabile da|στοιχεια πελατη|tomador dos servicos|adresse a"
         "|tomador do servico|buyer name|buyer details|sanemejs|maksatajs"
         "|sanemejs / maksatajs|получател|купувач|покупець|покупатель|замовник|платник",
         "customer|client|kunde|klant|cliente|billing address|ship to|shipping address|kund|πελατης"
@@ -273,6 +273,11 @@ OTHER: Lexicon = {
         "|bezuglich rechnung|betreffend rechnung|related invoice|relating to invoice"
         "|en reference a la facture|factura original|factura rectificada"
         "|original invoice|original invoice no|original invoice number|original invoice date"
+        # The date of the order or quote an invoice answers: "Ihr Auftrag vom: 12.02.2025".
+        "|ihr auftrag vom|auftrag vom|ihre bestellung vom|bestellung vom|angebot vom"
+        "|votre commande du|commande du|uw bestelling van|your order of|your order dated"
+        # A freight bill's parties, beside the one billed.
+        "|shipper|consignee|ship from|carrier"
         # A utility's meter readings and the period it bills.
         "|next meter read|next read date|meter read date|read dates|service period"
         # A Vietnamese invoice's form and serial symbols, printed beside its number.

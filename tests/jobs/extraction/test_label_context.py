@@ -235,3 +235,26 @@ def test_a_buyer_word_beside_other_words_labels_no_buyer_but_a_buyer_heading_doe
         row(0.40, (0.50, "Total"), (0.80, "100.00 EUR")),
     )
     assert fields["customer_name"].confidence < 0.9
+
+
+def test_the_date_of_the_order_an_invoice_answers_is_not_its_date():
+    rows = [
+        row(0.03, (0.08, "Haustechnik Kessler GmbH & Co. KG · Gewerbestraße 14 · 34123 Kassel")),
+        row(0.08, (0.08, "Hausverwaltung Lindner GmbH"), (0.55, "Ihr Auftrag vom: 12.02.2025")),
+        row(0.14, (0.55, "Kassel, 21.03.2025")),
+        row(0.18, (0.08, "Rechnung Nr. 2025-0218")),
+        row(0.60, (0.50, "Rechnungsbetrag"), (0.80, "5.454,25 €")),
+    ]
+    locator = Locator([page(*rows)], {**INVOICE, **OTHER})
+    assert "ihr auftrag vom" in [m.phrase for m in locator.labels_for("_other")]
+    assert _invoice(*rows)["invoice_date"].value == "2025-03-21"
+
+
+def test_a_freight_bills_shipper_heading_is_no_buyer():
+    fields = _invoice(
+        row(0.03, (0.08, "Great Lakes Freight Lines LLC"), (0.60, "Invoice # GLF-88120")),
+        row(0.10, (0.08, "Bill To:"), (0.30, "SHIPPER")),
+        row(0.12, (0.30, "Midwest Agri Supply Co.")),
+        row(0.60, (0.50, "Total Due"), (0.80, "$1,655.48")),
+    )
+    assert fields["customer_name"].value != "SHIPPER"
