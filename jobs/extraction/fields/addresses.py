@@ -17,7 +17,7 @@ from jobs.extraction.types import Word
 _POSTCODE = re.compile(r"\d{3,5}|\d{2}-\d{3}|\d{4}-\d{3}")
 
 
-def _place_in_row(locator: Locator, candidate: Candidate) -> tuple[list[Word], int] | None:
+def place_in_row(locator: Locator, candidate: Candidate) -> tuple[list[Word], int] | None:
     """The words of a candidate's row and the index of its first word there."""
     row_index = _row_of(locator, candidate) if candidate.words else -1
     if row_index < 0:
@@ -32,7 +32,7 @@ def is_postcode(locator: Locator, candidate: Candidate) -> bool:
     followed by a place ("Kerkstraat 4, 1017 GC Amsterdam"), or a US state's ZIP code after
     its town ("Dallas, TX 75201")."""
     raw = str(candidate.value)
-    place = _place_in_row(locator, candidate) if _POSTCODE.fullmatch(raw) else None
+    place = place_in_row(locator, candidate) if _POSTCODE.fullmatch(raw) else None
     if place is None:
         return False
     words, index = place
@@ -83,7 +83,7 @@ def is_house_number(locator: Locator, candidate: Candidate) -> bool:
     """Whether a number is an address's house number, not a reference: before a street's
     name ("1200 Elm St", "12 rue des Tanneurs") or after it ("Industriestr. 124")."""
     raw = str(candidate.value)
-    place = _place_in_row(locator, candidate) if re.fullmatch(r"\d{1,5}[A-Za-z]?", raw) else None
+    place = place_in_row(locator, candidate) if re.fullmatch(r"\d{1,5}[A-Za-z]?", raw) else None
     if place is None:
         return False
     words, index = place
@@ -106,7 +106,7 @@ def is_phone_number(locator: Locator, candidate: Candidate) -> bool:
     """Whether a number is the end of a phone number after its area code in brackets or a
     country code ("(847) 555-0193", "+44 20 7946 0958"): no document's number."""
     raw = str(candidate.value)
-    place = _place_in_row(locator, candidate) if _LOCAL_NUMBER.fullmatch(raw) else None
+    place = place_in_row(locator, candidate) if _LOCAL_NUMBER.fullmatch(raw) else None
     if place is None:
         return False
     words, index = place

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from jobs.extraction.fields.addresses import place_in_row
 from jobs.extraction.fields.items import COLUMNS
 from jobs.extraction.fields.layout import LabelMatch, Row
 from jobs.extraction.fields.locate import COLUMN_GAP, Candidate, Locator
@@ -107,17 +108,14 @@ def _alone_on_its_row(locator: Locator, label: LabelMatch) -> bool:
 def _cut_at_a_name_label(locator: Locator, candidate: Candidate) -> bool:
     """Whether a candidate is the start of a name's label, cut at its colon ("Razão" of
     "Razão social: Supermercados Ipê S.A.")."""
-    if not candidate.words:
+    place = place_in_row(locator, candidate) if candidate.words else None
+    if place is None:
         return False
-    first = candidate.words[0]
-    for row in locator.rows.get(candidate.page, []):
-        if any(w is first for w in row.words):
-            start = next(i for i, w in enumerate(row.words) if w is first)
-            rest = row.words[start:]
-            return bool(NAME_LABEL.match(" ".join(w.text for w in rest))) or (
-                len(rest) > 1 and bool(_BARE_NAME_LABEL.fullmatch(candidate.raw or ""))
-            )
-    return False
+    words, start = place
+    rest = words[start:]
+    return bool(NAME_LABEL.match(" ".join(w.text for w in rest))) or (
+        len(rest) > 1 and bool(_BARE_NAME_LABEL.fullmatch(candidate.raw or ""))
+    )
 
 
 # Who a letter is for within the buyer's company: "Attn:", "Att:", "z. Hd.", "t.a.v.", "c/o".

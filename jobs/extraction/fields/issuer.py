@@ -615,13 +615,15 @@ def _over_payables(locator: Locator, candidate: Candidate) -> bool:
     """Whether a name is printed over (or joined to) its accounts-payable department's line."""
     if _PAYABLES.search(_text(candidate.words)):
         return True
+    if not candidate.words:
+        return False
     rows = locator.rows.get(candidate.page, [])
-    last = candidate.words[-1] if candidate.words else None
-    for index, row in enumerate(rows[:-1]):
-        if last is not None and any(w is last for w in row.words):
-            below = [s for s in _segments(rows[index + 1]) if _overlaps(s, candidate.words)]
-            return any(_PAYABLES.search(_text(s)) for s in below)
-    return False
+    last = candidate.words[-1]
+    index = next((i for i, r in enumerate(rows[:-1]) if any(w is last for w in r.words)), None)
+    if index is None:
+        return False
+    below = _next_in_column(rows, index, list(candidate.words))
+    return any(_PAYABLES.search(_text(s)) for s in below)
 
 
 def _keep_the_legal_name(best: Scored, result: ExtractedField) -> None:
